@@ -1,0 +1,170 @@
+import { type SnapshotFrom, transition } from 'xstate';
+import type { ConnectorContext, StateName, Status, SupportLevel } from './connector-types.js';
+import {
+  API_EVENT_TYPES,
+  type ApiEventType,
+  type ConnectorEvent,
+} from './connector-events.js';
+import type { Effect } from './effects.js';
+import { checkPolicy, type LifecyclePolicy, type PolicyViolation } from './lifecycle-policy.js';
+import {
+  createConnectorMachine,
+  type ConnectorMachine,
+  type NotifyParams,
+  type ScheduleArchiveDueParams,
+  type ScheduleRemindersParams,
+  type StartAcceptanceRunParams,
+} from './connector-machine.js';
+
+/** A connector's lifecycle state as stored: where it is and what it carries. */
+export interface LifecycleState {
+  state: StateName;
+  context: ConnectorContext;
+}
+
+export type Decision =
+  | { kind: 'accepted'; next: LifecycleState; effects: Effect[] }
+  /** the current state does not handle this event at all (409) */
+  | { kind: 'notAllowed'; state: StateName; allowedEvents: ApiEventType[] }
+  /** a policy guard blocked it (422) */
+  | { kind: 'blocked'; state: StateName; violation: PolicyViolation }
+  /** an internal event that no longer applies (a stale timer or a superseded test run) */
+  | { kind: 'stale'; state: StateName };
+
+type Snapshot = SnapshotFrom<ConnectorMachine>;
+
+export function splitState(state: StateName): { supportLevel: SupportLevel; status: Status } {
+  const [supportLevel, status] = state.split('.') as [SupportLevel, Status];
+  return { supportLevel, status };
+}
+
+/** The lifecycle, bound to one policy: the only place that decides what may happen. */
+export class ConnectorLifecycle {
+  readonly machine: ConnectorMachine;
+  private readonly allowedByState = new Map<string, ApiEventType[]>();
+
+  constructor(readonly policy: LifecyclePolicy) {
+    this.machine = createConnectorMachine(policy);
+  }
+
+  /** The state a newly registered connector starts in. */
+  initialState(supportLevel: 'community' | 'custom', context: ConnectorContext): LifecycleState {
+    return { state: `${supportLevel}.active`, context };
+  }
+
+  /** Effects of a registration (it is not a machine transition: the connector did not exist). */
+  registrationEffects(state: LifecycleState): Effect[] {
+    return [
+      {
+        kind: 'notify',
+        type: 'connector.registered',
+        data: { supportLevel: splitState(state.state).supportLevel },
+      },
+      { kind: 'catalog' },
+    ];
+  }
+
+  /** API events the machine handles in this state (whatever their payload). */
+  allowedEvents(state: StateName): ApiEventType[] {
+    const cached = this.allowedByState.get(state);
+    if (cached) return cached;
+    const { supportLevel, status } = splitState(state);
+    const leaf = this.machine.root.states[supportLevel]?.states[status];
+    const handled = new Set<string>();
+    for (let node = leaf; node; node = node.parent) {
+      for (const type of node.ownEvents) handled.add(type);
+    }
+    const allowed = API_EVENT_TYPES.filter((t) => handled.has(t));
+    this.allowedByState.set(state, allowed);
+    return allowed;
+  }
+
+  /** Decides what an event does to a connector, without doing any of it. */
+  decide(current: LifecycleState, event: ConnectorEvent): Decision {
+    const { supportLevel } = splitState(current.state);
+    const isApiEvent = (API_EVENT_TYPES as readonly string[]).includes(event.type);
+    const allowed = this.allowedEvents(current.state);
+    if (isApiEvent && !allowed.includes(event.type as ApiEventType)) {
+      return { kind: 'notAllowed', state: current.state, allowedEvents: allowed };
+    }
+    const violation = checkPolicy(supportLevel, current.context, event, this.policy);
+    if (violation) return { kind: 'blocked', state: current.state, violation };
+
+    const snapshot = this.restore(current);
+    const [next, actions] = transition(this.machine, snapshot, event);
+    if (next === snapshot) {
+      return isApiEvent
+        ? { kind: 'notAllowed', state: current.state, allowedEvents: allowed }
+        : { kind: 'stale', state: current.state };
+    }
+    return {
+      kind: 'accepted',
+      next: { state: stateNameOf(next), context: next.context },
+      effects: actions.flatMap((action) => toEffects(action.type, action.params)),
+    };
+  }
+
+  private restore(current: LifecycleState): Snapshot {
+    const { supportLevel, status } = splitState(current.state);
+    return this.machine.resolveState({
+      value: { [supportLevel]: status } as Snapshot['value'],
+      context: current.context,
+    });
+  }
+}
+
+function stateNameOf(snapshot: Snapshot): StateName {
+  const [level, status] = Object.entries(snapshot.value as Record<string, string>)[0] ?? [];
+  return `${level}.${status}` as StateName;
+}
+
+function toEffects(type: string, params: unknown): Effect[] {
+  switch (type) {
+    case 'notify': {
+      const p = params as NotifyParams;
+      return [{ kind: 'notify', type: p.type, data: p.data }];
+    }
+    case 'updateCatalog':
+      return [{ kind: 'catalog' }];
+    case 'startAcceptanceRun': {
+      const p = params as StartAcceptanceRunParams;
+      return [{ kind: 'acceptance', runId: p.runId, purpose: p.purpose, image: p.image }];
+    }
+    case 'scheduleArchiveDue': {
+      const p = params as ScheduleArchiveDueParams;
+      return [{ kind: 'archiveDue', at: p.archiveAt, archiveAt: p.archiveAt }];
+    }
+    case 'scheduleBreakingChangeReminders': {
+      const p = params as ScheduleRemindersParams;
+      return p.reminders.map((r) => ({
+        kind: 'breakingChangeReminder' as const,
+        at: r.at,
+        version: p.version,
+        upgradeDeadline: p.upgradeDeadline,
+        daysBefore: r.daysBefore,
+      }));
+    }
+    default:
+      return [];
+  }
+}
+
+/** The machine definition for tools and diagrams (GET /v1/machine). */
+export function describeMachine(lifecycle: ConnectorLifecycle) {
+  const states = Object.entries(lifecycle.machine.root.states).flatMap(([level, node]) =>
+    Object.entries(node.states).map(([status, leaf]) => ({
+      state: `${level}.${status}`,
+      supportLevel: level,
+      status,
+      transitions: [...leaf.transitions.entries()].flatMap(([event, defs]) =>
+        defs.map((def) => ({
+          event,
+          internal: !(API_EVENT_TYPES as readonly string[]).includes(event),
+          target: (def.target ?? []).map((t) => `${t.parent?.key}.${t.key}`)[0] ?? `${level}.${status}`,
+          guard: typeof def.guard === 'object' && def.guard ? def.guard.type : (def.guard ?? null),
+        })),
+      ),
+    })),
+  );
+  return { id: lifecycle.machine.id, states };
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/** A number of days; decimals are allowed so that short periods can be tried (0.0001 ≈ 9 s). */
+const days = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const cdkVersions = z
+  .string()
+  .default('python=6.0.0,java=0.40.0,manifest=6.0.0')
+  .transform((raw, ctx) => {
+    const out: Record<string, string> = {};
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([a-z0-9][a-z0-9-]*)=(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)$/.exec(part);
+      if (!m) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${part}" is not language=semver (e.g. python=6.0.0)`,
+        });
+        return z.NEVER;
+      }
+      out[m[1]!] = m[2]!;
+    }
+    return out;
+  });
+
+const reminderDays = z
+  .string()
+  .default('7,1')
+  .transform((raw, ctx) => {
+    const values = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map(Number);
+    if (values.some((v) => !Number.isFinite(v) || v <= 0)) {
+      ctx.addIssue({ code: 'custom', message: 'a comma-separated list of positive day counts' });
+      return z.NEVER;
+    }
+    return [...new Set(values)].sort((a, b) => b - a);
+  });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  LIFECYCLE_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('lifecycle'),
+  LIFECYCLE_DATA_DIR: z.string().default('.data'),
+  LIFECYCLE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LIFECYCLE_LATEST_CDK_VERSIONS: cdkVersions,
+  LIFECYCLE_CERTIFIED_MIN_NOTICE_DAYS: days(90),
+  LIFECYCLE_MIN_UPGRADE_WINDOW_DAYS_SOURCE: days(7),
+  LIFECYCLE_MIN_UPGRADE_WINDOW_DAYS_DESTINATION: days(30),
+  LIFECYCLE_ACCEPTANCE_COMMAND: z.string().trim().min(1).optional(),
+  LIFECYCLE_ACCEPTANCE_TIMEOUT_S: z.coerce.number().positive().default(1800),
+  LIFECYCLE_ACCEPTANCE_CONCURRENCY: positiveInt(2),
+  LIFECYCLE_ARCHIVAL_CRON: z.string().default('0 3 * * *'),
+  LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: days(90),
+  LIFECYCLE_USAGE_WINDOW_DAYS: days(30),
+  LIFECYCLE_ARCHIVAL_MIN_USAGE: z.coerce.number().nonnegative().default(30),
+  LIFECYCLE_UNMAINTAINED_DAYS: days(365),
+  LIFECYCLE_ARCHIVAL_NOTICE_DAYS: days(30),
+  LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: positiveInt(10),
+  LIFECYCLE_WEBHOOK_BACKOFF_MS: positiveInt(30000),
+  LIFECYCLE_WEBHOOK_TIMEOUT_MS: positiveInt(10000),
+  LIFECYCLE_REMINDER_DAYS: reminderDays,
+  LIFECYCLE_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string | undefined;
+  keyPrefix: string;
+  dataDir: string;
+  adminToken: string | undefined;
+  logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
+  policy: {
+    latestCdkVersions: Record<string, string>;
+    certifiedMinNoticeDays: number;
+    archivalNoticeDays: number;
+    minUpgradeWindowDays: { source: number; destination: number };
+    reminderDays: number[];
+  };
+  acceptance: { command: string | undefined; timeoutMs: number; concurrency: number };
+  archival: {
+    cron: string;
+    minAgeDays: number;
+    usageWindowDays: number;
+    minUsage: number;
+    unmaintainedDays: number;
+  };
+  webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
+  rateLimitPerMinute: number;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; every bad value is named in the error. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.');
+        const value = env[name];
+        return `${name}=${JSON.stringify(value ?? null)}: ${i.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    keyPrefix: e.LIFECYCLE_KEY_PREFIX,
+    dataDir: e.LIFECYCLE_DATA_DIR,
+    adminToken: e.LIFECYCLE_ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    policy: {
+      latestCdkVersions: e.LIFECYCLE_LATEST_CDK_VERSIONS,
+      certifiedMinNoticeDays: e.LIFECYCLE_CERTIFIED_MIN_NOTICE_DAYS,
+      archivalNoticeDays: e.LIFECYCLE_ARCHIVAL_NOTICE_DAYS,
+      minUpgradeWindowDays: {
+        source: e.LIFECYCLE_MIN_UPGRADE_WINDOW_DAYS_SOURCE,
+        destination: e.LIFECYCLE_MIN_UPGRADE_WINDOW_DAYS_DESTINATION,
+      },
+      reminderDays: e.LIFECYCLE_REMINDER_DAYS,
+    },
+    acceptance: {
+      command: e.LIFECYCLE_ACCEPTANCE_COMMAND,
+      timeoutMs: Math.round(e.LIFECYCLE_ACCEPTANCE_TIMEOUT_S * 1000),
+      concurrency: e.LIFECYCLE_ACCEPTANCE_CONCURRENCY,
+    },
+    archival: {
+      cron: e.LIFECYCLE_ARCHIVAL_CRON,
+      minAgeDays: e.LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS,
+      usageWindowDays: e.LIFECYCLE_USAGE_WINDOW_DAYS,
+      minUsage: e.LIFECYCLE_ARCHIVAL_MIN_USAGE,
+      unmaintainedDays: e.LIFECYCLE_UNMAINTAINED_DAYS,
+    },
+    webhooks: {
+      maxAttempts: e.LIFECYCLE_WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: e.LIFECYCLE_WEBHOOK_BACKOFF_MS,
+      timeoutMs: e.LIFECYCLE_WEBHOOK_TIMEOUT_MS,
+    },
+    rateLimitPerMinute: e.LIFECYCLE_RATE_LIMIT_PER_MINUTE,
+  };
+}
