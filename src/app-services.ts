@@ -1,0 +1,61 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { ConnectorLifecycle } from '../machines/connector-lifecycle.js';
+import { TokenStore } from './auth/token-store.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import type { Config } from './config.js';
+import { JobQueues } from './jobs/job-queues.js';
+import { LifecycleService } from './lifecycle/lifecycle-service.js';
+import { ConnectorStore } from './store/connector-store.js';
+import { Keys } from './store/keys.js';
+
+/** Everything the HTTP layer, the relay and the workers share, built once per process. */
+export interface AppServices {
+  config: Config;
+  logger: Logger;
+  redisUrl: string;
+  redis: Redis;
+  keys: Keys;
+  lifecycle: ConnectorLifecycle;
+  store: ConnectorStore;
+  service: LifecycleService;
+  catalog: CatalogService;
+  tokens: TokenStore;
+  queues: JobQueues;
+  /** a new connection (for blocking readers and workers) */
+  connect(options?: RedisOptions): Redis;
+  close(): Promise<void>;
+}
+
+export function createServices(config: Config, logger: Logger, redisUrl: string): AppServices {
+  const opened: Redis[] = [];
+  const connect = (options: RedisOptions = {}) => {
+    const client = new Redis(redisUrl, { maxRetriesPerRequest: null, ...options });
+    client.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+    opened.push(client);
+    return client;
+  };
+  const redis = connect({ maxRetriesPerRequest: 2 });
+  const keys = new Keys(config.keyPrefix);
+  const lifecycle = new ConnectorLifecycle(config.policy);
+  const store = new ConnectorStore(redis, config.keyPrefix);
+  const queues = new JobQueues(connect(), keys.queuePrefix());
+  return {
+    config,
+    logger,
+    redisUrl,
+    redis,
+    keys,
+    lifecycle,
+    store,
+    service: new LifecycleService(store, lifecycle),
+    catalog: new CatalogService(redis, keys, store),
+    tokens: new TokenStore(redis, keys, config.adminToken),
+    queues,
+    connect,
+    async close() {
+      await queues.close();
+      await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}

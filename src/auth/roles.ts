@@ -1,0 +1,13 @@
+export const ROLES = ['reader', 'contributor', 'maintainer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: a token's subject and role. */
+export interface Principal {
+  subject: string;
+  role: Role;
+  tokenId: string;
+}
+
+export function hasRole(principal: Pick<Principal, 'role'>, needed: Role): boolean {
+  return ROLES.indexOf(principal.role) >= ROLES.indexOf(needed);
+}

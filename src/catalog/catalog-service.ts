@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import type { ConnectorStore } from '../store/connector-store.js';
+import type { Keys } from '../store/keys.js';
+import { UPSERT_CATALOG_ENTRY } from '../store/redis-scripts.js';
+import { toCatalogEntry, type CatalogEntry } from './catalog-entry.js';
+
+export interface CatalogDocument {
+  catalogVersion: number;
+  generatedAt: string | null;
+  connectors: CatalogEntry[];
+}
+
+/**
+ * The public catalog, kept in Redis as one entry per listed connector plus a version counter. The
+ * catalog worker refreshes a connector's entry from its current snapshot (idempotent: an older
+ * connector version never overwrites a newer one); readers get a document cached per version.
+ */
+export class CatalogService {
+  private cached: CatalogDocument | null = null;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly store: ConnectorStore,
+  ) {}
+
+  /** Brings one connector's catalog entry up to date; returns the catalog version. */
+  async refresh(connectorId: string): Promise<number> {
+    const connector = await this.store.get(connectorId);
+    if (!connector) return this.version();
+    const entry = toCatalogEntry(connector);
+    const version = (await this.redis.eval(
+      UPSERT_CATALOG_ENTRY,
+      2,
+      this.keys.catalogEntries(),
+      this.keys.catalogMeta(),
+      connectorId,
+      connector.version,
+      entry ? JSON.stringify(entry) : '',
+      new Date().toISOString(),
+    )) as number;
+    return Number(version);
+  }
+
+  async version(): Promise<number> {
+    return Number((await this.redis.hget(this.keys.catalogMeta(), 'version')) ?? 0);
+  }
+
+  async document(): Promise<CatalogDocument> {
+    const version = await this.version();
+    if (this.cached && this.cached.catalogVersion === version) return this.cached;
+    const reply = await this.redis
+      .multi()
+      .hmget(this.keys.catalogMeta(), 'version', 'generatedAt')
+      .hvals(this.keys.catalogEntries())
+      .exec();
+    const [meta, values] = (reply ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    }) as [[string | null, string | null], string[]];
+    const doc: CatalogDocument = {
+      catalogVersion: Number(meta[0] ?? 0),
+      generatedAt: meta[1],
+      connectors: values
+        .map((v) => JSON.parse(v) as CatalogEntry)
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    };
+    this.cached = doc;
+    return doc;
+  }
+}

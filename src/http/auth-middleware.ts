@@ -1,0 +1,53 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { hasRole, type Principal, type Role } from '../auth/roles.js';
+import type { TokenStore } from '../auth/token-store.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    principal?: Principal;
+    requestId: string;
+  }
+}
+
+/** `Authorization: Bearer <token>` → res.locals.principal, or 401 for a present but bad token. */
+export function authenticate(tokens: TokenStore): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization');
+    if (header === undefined) return next();
+    const m = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header.trim());
+    if (!m) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new UnauthorizedError('The Authorization header must be "Bearer <token>".');
+    }
+    const principal = await tokens.authenticate(m[1]!);
+    if (!principal) {
+      res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw new UnauthorizedError('The token is unknown or revoked.');
+    }
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+export function requireRole(role: Role): RequestHandler {
+  return (_req, res, next) => {
+    const principal = res.locals.principal;
+    if (!principal) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new UnauthorizedError('This endpoint needs a token: Authorization: Bearer <token>.');
+    }
+    if (!hasRole(principal, role)) {
+      throw new ForbiddenError(`This needs the ${role} role; you have ${principal.role}.`, {
+        requiredRole: role,
+      });
+    }
+    next();
+  };
+}
+
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal;
+  if (!principal) throw new UnauthorizedError('This endpoint needs a token.');
+  return principal;
+}

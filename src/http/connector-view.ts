@@ -1,0 +1,42 @@
+import { splitState, type ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
+import type { StoredConnector } from '../store/records.js';
+
+/** A connector as the API returns it. */
+export function connectorView(connector: StoredConnector, lifecycle: ConnectorLifecycle) {
+  const c = connector.context;
+  const { supportLevel, status } = splitState(connector.state);
+  return {
+    id: c.id,
+    definitionId: c.definitionId,
+    name: c.name,
+    type: c.type,
+    language: c.language,
+    dockerRepository: c.dockerRepository,
+    dockerImageTag: c.dockerImageTag,
+    cdkVersion: c.cdkVersion,
+    maintainers: c.maintainers,
+    supportLevel,
+    status,
+    state: connector.state,
+    version: connector.version,
+    allowedEvents: lifecycle.allowedEvents(connector.state),
+    deprecation: c.deprecation,
+    breakingChanges: c.breakingChanges,
+    acceptanceRun: c.gate,
+    unarchiveRequest: c.unarchiveRequest,
+    lastReleaseAt: c.lastReleaseAt,
+    createdAt: connector.createdAt,
+    updatedAt: connector.updatedAt,
+  };
+}
+
+export function connectorEtag(connector: Pick<StoredConnector, 'version'>): string {
+  return `"v${connector.version}"`;
+}
+
+/** The version an If-Match header names, or undefined when absent; NaN when unparsable. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"v(\d{1,15})"\s*$/.exec(header);
+  return m ? Number(m[1]) : Number.NaN;
+}

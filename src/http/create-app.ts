@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AppServices } from '../app-services.js';
+import { UnsupportedMediaTypeError } from '../errors.js';
+import { authenticate } from './auth-middleware.js';
+import { problemHandler, sendProblem } from './problem.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
+import { connectorRoutes } from './routes/connector-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+
+const BODY_LIMIT = '1mb';
+
+function hasBody(req: Request): boolean {
+  return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+}
+
+/** The HTTP API (SPEC §4). */
+export function createApp(s: AppServices): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get('x-request-id');
+    res.locals.requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.set('X-Request-Id', res.locals.requestId);
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('X-Frame-Options', 'DENY');
+    res.set('Referrer-Policy', 'no-referrer');
+    res.set('Cross-Origin-Resource-Policy', 'same-origin');
+    next();
+  });
+
+  app.use(healthRoutes(s));
+
+  // JSON only: a body of another type is refused before it is read.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+      throw new UnsupportedMediaTypeError('Send the request body as application/json.');
+    }
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'] }));
+
+  const v1 = express.Router();
+  v1.use(catalogRoutes(s));
+  v1.use(authenticate(s.tokens));
+  v1.use(tokenRoutes(s));
+  v1.use(connectorRoutes(s));
+  app.use('/v1', v1);
+
+  app.use((req: Request, res: Response) => {
+    sendProblem(res, 404, 'NOT_FOUND', `No route for ${req.method} ${req.path}.`);
+  });
+  app.use(problemHandler(s.logger));
+  return app;
+}

@@ -1,0 +1,83 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { LifecycleError, toError } from '../errors.js';
+
+const TITLES: Record<number, string> = {
+  400: 'Invalid input',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Blocked by policy',
+  429: 'Too many requests',
+  500: 'Internal error',
+  503: 'Service unavailable',
+};
+
+export function problemType(code: string): string {
+  return `https://connector-lifecycle.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** Writes an RFC 9457 problem+json response. */
+export function sendProblem(
+  res: Response,
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): void {
+  if (res.headersSent) return;
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: problemType(code),
+        title: TITLES[status] ?? 'Error',
+        status,
+        detail,
+        code,
+        ...extra,
+        instance: res.req.originalUrl,
+        requestId: res.locals.requestId as string | undefined,
+      }),
+    );
+}
+
+/** body-parser's errors, by their `type`. */
+const BODY_ERRORS: Record<string, [number, string, string]> = {
+  'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB.'],
+  'entity.parse.failed': [400, 'INVALID_JSON', 'The request body is not valid JSON.'],
+  'encoding.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.'],
+  'charset.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset; send UTF-8 JSON.'],
+  'request.aborted': [400, 'REQUEST_ABORTED', 'The request was aborted.'],
+  'request.size.invalid': [400, 'INVALID_BODY', 'The request body size does not match Content-Length.'],
+  'stream.encoding.set': [500, 'INTERNAL', 'Internal error.'],
+};
+
+/** Maps every error to a problem; internals never reach the client. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (err instanceof LifecycleError) {
+      if (err.status >= 500) logger.error({ err, requestId: res.locals.requestId }, err.message);
+      sendProblem(res, err.status, err.code, err.message, err.details);
+      return;
+    }
+    const bodyError = err as { type?: string; status?: number };
+    const mapped = bodyError.type ? BODY_ERRORS[bodyError.type] : undefined;
+    if (mapped) {
+      sendProblem(res, mapped[0], mapped[1], mapped[2]);
+      return;
+    }
+    if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+      sendProblem(res, bodyError.status, 'BAD_REQUEST', 'The request could not be read.');
+      return;
+    }
+    logger.error({ err: toError(err), requestId: res.locals.requestId, url: req.originalUrl }, 'unhandled error');
+    sendProblem(res, 500, 'INTERNAL', 'An internal error occurred; it has been logged.');
+  };
+}

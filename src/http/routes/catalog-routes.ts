@@ -1,0 +1,43 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppServices } from '../../app-services.js';
+import { describeMachine } from '../../../machines/connector-lifecycle.js';
+import { API_EVENT_TYPES, INTERNAL_EVENT_TYPES } from '../../../machines/connector-events.js';
+import { toRegistry } from '../../catalog/catalog-entry.js';
+
+function notModified(req: Request, res: Response, etag: string): boolean {
+  res.set('ETag', etag).set('Cache-Control', 'public, max-age=0, must-revalidate');
+  const header = req.get('if-none-match');
+  if (header && header.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+    res.status(304).end();
+    return true;
+  }
+  return false;
+}
+
+/** Public routes: the catalog and the machine definition. */
+export function catalogRoutes(s: AppServices): Router {
+  const router = Router();
+
+  router.get('/catalog', async (req, res) => {
+    const doc = await s.catalog.document();
+    if (notModified(req, res, `"catalog-${doc.catalogVersion}"`)) return;
+    res.json(doc);
+  });
+
+  router.get('/catalog/registry.json', async (req, res) => {
+    const doc = await s.catalog.document();
+    if (notModified(req, res, `"registry-${doc.catalogVersion}"`)) return;
+    res.json(toRegistry(doc.connectors));
+  });
+
+  const machine = {
+    ...describeMachine(s.lifecycle),
+    events: API_EVENT_TYPES,
+    internalEvents: INTERNAL_EVENT_TYPES,
+  };
+  router.get('/machine', (_req, res) => {
+    res.json(machine);
+  });
+
+  return router;
+}

@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import type { AppServices } from '../../app-services.js';
+import { toError } from '../../errors.js';
+
+export function healthRoutes(s: AppServices): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const withTimeout = <T>(p: Promise<T>) =>
+      Promise.race([
+        p,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref()),
+      ]);
+    try {
+      await withTimeout(s.redis.ping());
+      const queues = await withTimeout(s.queues.counts());
+      const outboxBacklog = await withTimeout(s.redis.xlen(s.keys.outbox()));
+      res.json({ status: 'ready', redis: 'ok', queues, outboxBacklog });
+    } catch (err) {
+      res
+        .status(503)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'https://connector-lifecycle.dev/problems/not-ready',
+            title: 'Service unavailable',
+            status: 503,
+            code: 'NOT_READY',
+            detail: `Redis or the queues are unreachable: ${toError(err).message}`,
+          }),
+        );
+    }
+  });
+  return router;
+}

@@ -1,0 +1,19 @@
+import { Router } from 'express';
+import type { AppServices } from '../../app-services.js';
+import { principalOf, requireRole } from '../auth-middleware.js';
+import { tokenBody } from '../schemas.js';
+import { parseInput } from '../validate.js';
+
+export function tokenRoutes(s: AppServices): Router {
+  const router = Router();
+  router.post('/tokens', requireRole('admin'), async (req, res) => {
+    const body = parseInput(tokenBody, req.body);
+    const created = await s.tokens.create(body.subject, body.role, principalOf(res).subject);
+    res.status(201).set('Cache-Control', 'no-store').json(created);
+  });
+  router.delete('/tokens/:id', requireRole('admin'), async (req, res) => {
+    await s.tokens.revoke(req.params.id as string);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { MACHINE_VERSION } from '../../machines/connector-machine.js';
+import {
+  EVENT_PERMISSIONS,
+  type ApiEvent,
+  type ApiEventType,
+  type ConnectorEvent,
+  type InternalEvent,
+} from '../../machines/connector-events.js';
+import type { ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
+import type { ConnectorContext, ConnectorType } from '../../machines/connector-types.js';
+import type { Effect } from '../../machines/effects.js';
+import { hasRole, type Principal } from '../auth/roles.js';
+import {
+  ConcurrentChangeError,
+  EventNotAllowedError,
+  ForbiddenError,
+  PolicyViolationError,
+  PreconditionFailedError,
+} from '../errors.js';
+import type { ConnectorStore } from '../store/connector-store.js';
+import type { AcceptanceRunRecord, ConnectorRecord, StoredConnector } from '../store/records.js';
+
+export interface RegistrationInput {
+  id: string;
+  name: string;
+  type: ConnectorType;
+  language: string;
+  dockerRepository: string;
+  dockerImageTag: string;
+  cdkVersion: string;
+  maintainers: string[];
+  definitionId?: string;
+  supportLevel?: 'community' | 'custom';
+}
+
+type WithoutMeta<E> = E extends unknown ? Omit<E, 'eventId' | 'actor' | 'at'> : never;
+export type ApiEventInput = WithoutMeta<ApiEvent>;
+export type InternalEventInput = WithoutMeta<InternalEvent>;
+
+export interface SendOptions {
+  /** the version the caller last saw (If-Match); 412 when it moved on */
+  ifMatchVersion?: number;
+  requestId?: string;
+}
+
+export interface SendResult {
+  connector: StoredConnector;
+  /** an acceptance-test gate started (the API answers 202) */
+  gateStarted: boolean;
+}
+
+/**
+ * Applies events to connectors: loads the snapshot, lets the machine decide, and commits the new
+ * snapshot, its history entry and its side effects in one compare-and-set step.
+ */
+export class LifecycleService {
+  constructor(
+    private readonly store: ConnectorStore,
+    private readonly lifecycle: ConnectorLifecycle,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async register(input: RegistrationInput, actor: Principal, requestId?: string): Promise<StoredConnector> {
+    const at = this.clock().toISOString();
+    const eventId = randomUUID();
+    const context: ConnectorContext = {
+      id: input.id,
+      definitionId: input.definitionId ?? randomUUID(),
+      name: input.name,
+      type: input.type,
+      language: input.language,
+      dockerRepository: input.dockerRepository,
+      dockerImageTag: input.dockerImageTag,
+      cdkVersion: input.cdkVersion,
+      maintainers: [...new Set(input.maintainers)],
+      deprecation: null,
+      breakingChanges: {},
+      lastReleaseAt: at,
+      gate: null,
+      unarchiveRequest: null,
+    };
+    const initial = this.lifecycle.initialState(input.supportLevel ?? 'community', context);
+    const record: ConnectorRecord = {
+      machineVersion: MACHINE_VERSION,
+      state: initial.state,
+      context,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const effects = this.lifecycle.registrationEffects(initial);
+    const version = await this.store.commit({
+      expectedVersion: 0,
+      previous: null,
+      next: record,
+      history: {
+        eventId,
+        type: 'REGISTER',
+        actor: actor.subject,
+        at,
+        from: null,
+        to: record.state,
+        payload: { ...input, definitionId: context.definitionId },
+        ...(requestId ? { requestId } : {}),
+      },
+      outbox: this.outboxEntries(record, eventId, at, effects, requestId),
+      runs: [],
+    });
+    return { ...record, version };
+  }
+
+  /** An event from the API, on behalf of `principal`. */
+  async send(
+    id: string,
+    input: ApiEventInput,
+    principal: Principal,
+    options: SendOptions = {},
+  ): Promise<SendResult> {
+    const current = await this.store.require(id);
+    this.authorize(current, input.type, principal);
+    if (options.ifMatchVersion !== undefined && options.ifMatchVersion !== current.version) {
+      throw new PreconditionFailedError(
+        `If-Match names version ${options.ifMatchVersion} but connector "${id}" is at version ${current.version}.`,
+        { currentVersion: current.version },
+      );
+    }
+    const event = this.withMeta(input, principal.subject) as ApiEvent;
+    const committed = await this.apply(current, event, options.requestId);
+    if (committed.kind === 'stale') {
+      // API events never come back stale; keep the type checker honest.
+      throw new EventNotAllowedError(`Event ${input.type} is not allowed now.`);
+    }
+    return { connector: committed.connector, gateStarted: committed.gateStarted };
+  }
+
+  /**
+   * An event from a worker (acceptance result, timer). A lost compare-and-set is retried with the
+   * fresh snapshot; an event that no longer applies is reported as stale and changes nothing.
+   */
+  async sendInternal(
+    id: string,
+    input: InternalEventInput,
+    options: { requestId?: string; eventId?: string } = {},
+  ): Promise<'accepted' | 'stale'> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.store.require(id);
+      const event = this.withMeta(input, 'system', options.eventId) as InternalEvent;
+      try {
+        const result = await this.apply(current, event, options.requestId);
+        return result.kind === 'stale' ? 'stale' : 'accepted';
+      } catch (err) {
+        if (err instanceof ConcurrentChangeError && attempt < 20) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async apply(
+    current: StoredConnector,
+    event: ConnectorEvent,
+    requestId: string | undefined,
+  ): Promise<{ kind: 'accepted'; connector: StoredConnector; gateStarted: boolean } | { kind: 'stale' }> {
+    const decision = this.lifecycle.decide({ state: current.state, context: current.context }, event);
+    switch (decision.kind) {
+      case 'notAllowed':
+        throw new EventNotAllowedError(
+          `Event ${event.type} is not allowed in state ${decision.state}; allowed: ${decision.allowedEvents.join(', ') || 'none'}.`,
+          { state: decision.state, allowedEvents: decision.allowedEvents },
+        );
+      case 'blocked':
+        throw new PolicyViolationError(decision.violation.code, decision.violation.message, {
+          state: decision.state,
+          ...decision.violation.details,
+        });
+      case 'stale':
+        return { kind: 'stale' };
+      case 'accepted':
+        break;
+    }
+    const next: ConnectorRecord = {
+      machineVersion: MACHINE_VERSION,
+      state: decision.next.state,
+      context: decision.next.context,
+      createdAt: current.createdAt,
+      updatedAt: event.at,
+    };
+    const runs = decision.effects.flatMap((effect): AcceptanceRunRecord[] =>
+      effect.kind === 'acceptance'
+        ? [
+            {
+              id: effect.runId,
+              connectorId: current.context.id,
+              eventId: event.eventId,
+              eventType: event.type,
+              purpose: effect.purpose,
+              image: effect.image,
+              status: 'queued',
+              queuedAt: event.at,
+              startedAt: null,
+              finishedAt: null,
+              attempts: 0,
+              reason: null,
+              exitCode: null,
+              tests: null,
+              reportFiles: [],
+              outputTail: '',
+            },
+          ]
+        : [],
+    );
+    const { eventId, actor, at, ...payload } = event;
+    const version = await this.store.commit({
+      expectedVersion: current.version,
+      previous: current,
+      next,
+      history: {
+        eventId,
+        type: event.type,
+        actor,
+        at,
+        from: current.state,
+        to: next.state,
+        payload: { ...payload } as Record<string, unknown>,
+        ...(requestId ? { requestId } : {}),
+      },
+      outbox: this.outboxEntries(next, eventId, at, decision.effects, requestId),
+      runs,
+    });
+    return { kind: 'accepted', connector: { ...next, version }, gateStarted: runs.length > 0 };
+  }
+
+  /** 403 unless the principal may send this event type to this connector (SPEC §4). */
+  authorize(current: StoredConnector, type: ApiEventType, principal: Principal): void {
+    const rule = EVENT_PERMISSIONS[type];
+    if (hasRole(principal, rule.role)) return;
+    if (rule.kind === 'maintainerOrRole' && current.context.maintainers.includes(principal.subject)) return;
+    const who =
+      rule.kind === 'maintainerOrRole'
+        ? `a maintainer of "${current.context.id}" or the ${rule.role} role`
+        : `the ${rule.role} role`;
+    throw new ForbiddenError(`${type} needs ${who}; you are "${principal.subject}" (${principal.role}).`, {
+      requiredRole: rule.role,
+    });
+  }
+
+  private withMeta<T extends { type: string }>(input: T, actor: string, eventId: string = randomUUID()) {
+    return { ...input, eventId, actor, at: this.clock().toISOString() };
+  }
+
+  /** Outbox entries with stable ids; notifications carry where the connector now stands. */
+  private outboxEntries(
+    next: ConnectorRecord,
+    eventId: string,
+    occurredAt: string,
+    effects: Effect[],
+    requestId: string | undefined,
+  ) {
+    const [supportLevel, status] = next.state.split('.');
+    return effects.map((effect, index) => ({
+      id: `${eventId}-${index}`,
+      connectorId: next.context.id,
+      eventId,
+      occurredAt,
+      effect:
+        effect.kind === 'notify'
+          ? {
+              ...effect,
+              data: {
+                name: next.context.name,
+                connectorType: next.context.type,
+                supportLevel,
+                status,
+                state: next.state,
+                dockerImageTag: next.context.dockerImageTag,
+                maintainers: next.context.maintainers,
+                ...effect.data,
+              },
+            }
+          : effect,
+      ...(requestId ? { requestId } : {}),
+    }));
+  }
+}
+

@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createServices, type AppServices } from './app-services.js';
+import type { Config } from './config.js';
+import { createApp } from './http/create-app.js';
+import { startRedisServer, type RedisServerHandle } from './redis/redis-server.js';
+import { WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';
+
+export const SERVICE_ROLES = ['api', 'worker', 'scheduler'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
+export interface RunningService {
+  services: AppServices;
+  /** the API's address when the api role runs */
+  url: string | null;
+  workers: WorkerRuntime | null;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  roles?: ServiceRole[];
+  worker?: Partial<WorkerRuntimeOptions>;
+}
+
+/**
+ * Starts the roles of this process against one Redis. Without REDIS_URL a local redis-server of its
+ * own is started (AOF with fsync always, data under LIFECYCLE_DATA_DIR/redis).
+ */
+export async function startService(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningService> {
+  const roles = new Set(options.roles?.length ? options.roles : SERVICE_ROLES);
+  let ownRedis: RedisServerHandle | null = null;
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    ownRedis = await startRedisServer({ persistent: true, dir: `${config.dataDir}/redis` });
+    redisUrl = ownRedis.url;
+    logger.info({ redisUrl, dir: `${config.dataDir}/redis` }, 'started a local redis-server (REDIS_URL not set)');
+  }
+  const services = createServices(config, logger, redisUrl);
+
+  let workers: WorkerRuntime | null = null;
+  if (roles.has('worker')) {
+    workers = new WorkerRuntime(services, {
+      consumer: `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      ...options.worker,
+    });
+    await workers.start();
+  }
+
+  let server: Server | null = null;
+  let url: string | null = null;
+  if (roles.has('api')) {
+    server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(services));
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(config.port, config.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    url = `http://${address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address}:${address.port}`;
+    logger.info({ url, roles: [...roles] }, 'connector-lifecycle API listening');
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    services,
+    url,
+    workers,
+    stop() {
+      stopping ??= (async () => {
+        if (server) {
+          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+          server.closeIdleConnections();
+          await closed;
+        }
+        await workers?.stop();
+        await services.close();
+        await ownRedis?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

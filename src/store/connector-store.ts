@@ -1,0 +1,187 @@
+import type { Redis } from 'ioredis';
+import { splitState } from '../../machines/connector-lifecycle.js';
+import { AlreadyExistsError, ConcurrentChangeError, NotFoundError } from '../errors.js';
+import { Keys } from './keys.js';
+import type {
+  AcceptanceRunRecord,
+  ConnectorRecord,
+  HistoryEntry,
+  OutboxEntry,
+  StoredConnector,
+} from './records.js';
+import { COMMIT_EVENT } from './redis-scripts.js';
+import { migrateRecord } from './snapshot-migrations.js';
+
+export interface CommitInput {
+  /** 0 to create the connector (fails if it exists) */
+  expectedVersion: number;
+  /** the state before (null on create), for the index moves */
+  previous: ConnectorRecord | null;
+  next: ConnectorRecord;
+  history: Omit<HistoryEntry, 'version'>;
+  outbox: Omit<OutboxEntry, 'version'>[];
+  runs: AcceptanceRunRecord[];
+}
+
+export interface ListFilter {
+  supportLevel?: string;
+  status?: string;
+  type?: string;
+  q?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+type CommitReply = [1, number] | [0, 'exists' | 'missing' | 'conflict', number];
+
+/** Connectors, their history and acceptance runs in Redis; every change is one atomic commit. */
+export class ConnectorStore {
+  readonly keys: Keys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = new Keys(prefix);
+  }
+
+  /** Commits an event with compare-and-set on version; returns the new version. */
+  async commit(input: CommitInput): Promise<number> {
+    const k = this.keys;
+    const id = input.next.context.id;
+    const next = splitState(input.next.state);
+    const prev = input.previous ? splitState(input.previous.state) : next;
+    const version = input.expectedVersion + 1;
+    const history: HistoryEntry = { ...input.history, version };
+    const args: (string | number)[] = [
+      input.expectedVersion,
+      id,
+      JSON.stringify(input.next),
+      JSON.stringify(history),
+      input.runs.length,
+      ...input.runs.flatMap((run) => [run.id, JSON.stringify(run)]),
+      ...input.outbox.map((entry) => JSON.stringify({ ...entry, version })),
+    ];
+    const reply = (await this.redis.eval(
+      COMMIT_EVENT,
+      10,
+      k.connector(id),
+      k.history(id),
+      k.outbox(),
+      k.allConnectors(),
+      k.bySupportLevel(prev.supportLevel),
+      k.byStatus(prev.status),
+      k.bySupportLevel(next.supportLevel),
+      k.byStatus(next.status),
+      k.byType(input.next.context.type),
+      k.runs(id),
+      ...args,
+    )) as CommitReply;
+    if (reply[0] === 1) return reply[1];
+    switch (reply[1]) {
+      case 'exists':
+        throw new AlreadyExistsError(`A connector with id "${id}" already exists.`, { id });
+      case 'missing':
+        throw new NotFoundError(`No connector with id "${id}".`, { id });
+      default:
+        throw new ConcurrentChangeError(
+          `Connector "${id}" was changed concurrently (now at version ${reply[2]}, expected ${input.expectedVersion}); reload it and try again.`,
+          { id, currentVersion: reply[2], expectedVersion: input.expectedVersion },
+        );
+    }
+  }
+
+  async get(id: string): Promise<StoredConnector | null> {
+    const [version, doc] = await this.redis.hmget(this.keys.connector(id), 'version', 'doc');
+    return version && doc ? this.decode(version, doc) : null;
+  }
+
+  async require(id: string): Promise<StoredConnector> {
+    const found = await this.get(id);
+    if (!found) throw new NotFoundError(`No connector with id "${id}".`, { id });
+    return found;
+  }
+
+  async getMany(ids: string[]): Promise<(StoredConnector | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.connector(id), 'version', 'doc');
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, value]) => {
+      if (err) throw err;
+      const [version, doc] = value as [string | null, string | null];
+      return version && doc ? this.decode(version, doc) : null;
+    });
+  }
+
+  /** Connectors in id order, filtered; the cursor is the last id of the previous page. */
+  async list(filter: ListFilter, limit: number, cursor: string | null): Promise<Page<StoredConnector>> {
+    const k = this.keys;
+    const index = filter.status
+      ? k.byStatus(filter.status)
+      : filter.supportLevel
+        ? k.bySupportLevel(filter.supportLevel)
+        : filter.type
+          ? k.byType(filter.type)
+          : k.allConnectors();
+    const q = filter.q?.toLowerCase();
+    const matches = (c: StoredConnector) => {
+      const { supportLevel, status } = splitState(c.state);
+      if (filter.supportLevel && supportLevel !== filter.supportLevel) return false;
+      if (filter.status && status !== filter.status) return false;
+      if (filter.type && c.context.type !== filter.type) return false;
+      if (q && !`${c.context.id} ${c.context.name} ${c.context.dockerRepository}`.toLowerCase().includes(q)) {
+        return false;
+      }
+      return true;
+    };
+    const items: StoredConnector[] = [];
+    let from = cursor ? `(${cursor}` : '-';
+    const chunk = Math.max(limit * 2, 100);
+    for (;;) {
+      const ids = await this.redis.zrangebylex(index, from, '+', 'LIMIT', 0, chunk);
+      if (ids.length === 0) return { items, nextCursor: null };
+      const found = await this.getMany(ids);
+      for (const [i, connector] of found.entries()) {
+        if (!connector || !matches(connector)) continue;
+        items.push(connector);
+        if (items.length === limit) {
+          const last = ids[i]!;
+          const more = i < ids.length - 1 || (await this.redis.zrangebylex(index, `(${last}`, '+', 'LIMIT', 0, 1)).length > 0;
+          return { items, nextCursor: more ? last : null };
+        }
+      }
+      if (ids.length < chunk) return { items, nextCursor: null };
+      from = `(${ids[ids.length - 1]!}`;
+    }
+  }
+
+  async history(id: string): Promise<HistoryEntry[]> {
+    const raw = await this.redis.lrange(this.keys.history(id), 0, -1);
+    return raw.map((entry) => JSON.parse(entry) as HistoryEntry);
+  }
+
+  async runs(id: string): Promise<AcceptanceRunRecord[]> {
+    const raw = await this.redis.hvals(this.keys.runs(id));
+    return raw
+      .map((entry) => JSON.parse(entry) as AcceptanceRunRecord)
+      .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || a.id.localeCompare(b.id));
+  }
+
+  async getRun(connectorId: string, runId: string): Promise<AcceptanceRunRecord | null> {
+    const raw = await this.redis.hget(this.keys.runs(connectorId), runId);
+    return raw ? (JSON.parse(raw) as AcceptanceRunRecord) : null;
+  }
+
+  async saveRun(run: AcceptanceRunRecord): Promise<void> {
+    await this.redis.hset(this.keys.runs(run.connectorId), run.id, JSON.stringify(run));
+  }
+
+  private decode(version: string, doc: string): StoredConnector {
+    const record = migrateRecord(JSON.parse(doc) as ConnectorRecord);
+    return { ...record, version: Number(version) };
+  }
+}

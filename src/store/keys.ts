@@ -1,0 +1,49 @@
+/**
+ * Redis key layout. Every key of one connector carries the hash tag `{<id>}` so that a commit's
+ * keys of that connector stay together; the shared indexes and the outbox are few, global keys.
+ */
+export class Keys {
+  constructor(readonly prefix: string) {}
+
+  connector(id: string): string {
+    return `${this.prefix}:connector:{${id}}`;
+  }
+  history(id: string): string {
+    return `${this.prefix}:history:{${id}}`;
+  }
+  runs(id: string): string {
+    return `${this.prefix}:runs:{${id}}`;
+  }
+  /** every connector id, lexicographic (score 0) */
+  allConnectors(): string {
+    return `${this.prefix}:idx:all`;
+  }
+  bySupportLevel(level: string): string {
+    return `${this.prefix}:idx:level:${level}`;
+  }
+  byStatus(status: string): string {
+    return `${this.prefix}:idx:status:${status}`;
+  }
+  byType(type: string): string {
+    return `${this.prefix}:idx:type:${type}`;
+  }
+  outbox(): string {
+    return `${this.prefix}:outbox`;
+  }
+  catalogEntries(): string {
+    return `${this.prefix}:catalog:entries`;
+  }
+  catalogMeta(): string {
+    return `${this.prefix}:catalog:meta`;
+  }
+  tokens(): string {
+    return `${this.prefix}:tokens`;
+  }
+  tokenByHash(hash: string): string {
+    return `${this.prefix}:token-hash:${hash}`;
+  }
+  /** BullMQ's own prefix: its keys live apart from ours. */
+  queuePrefix(): string {
+    return `${this.prefix}-bull`;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Atomic Redis work as Lua scripts, named after what they do. Each runs as one unit: a reader never
+ * sees half of a commit, and a crash never leaves half of one behind.
+ */
+
+/**
+ * Commits one event of one connector: compare-and-set on `version`, the new snapshot, the history
+ * entry, index moves, acceptance-run records and the outbox entries of its side effects.
+ *
+ * KEYS: 1 connector hash, 2 history list, 3 outbox stream, 4 all-connectors index,
+ *       5 old level index, 6 old status index, 7 new level index, 8 new status index,
+ *       9 type index, 10 runs hash
+ * ARGV: 1 expected version (0 = create), 2 connector id, 3 snapshot JSON, 4 history entry JSON,
+ *       5 number of runs R, then R pairs (runId, run JSON), then outbox entry JSONs
+ * Returns {1, newVersion} or {0, reason, currentVersion}.
+ */
+export const COMMIT_EVENT = `
+local expected = tonumber(ARGV[1])
+local current = redis.call('HGET', KEYS[1], 'version')
+if expected == 0 then
+  if current then return {0, 'exists', tonumber(current)} end
+else
+  if not current then return {0, 'missing', 0} end
+  if tonumber(current) ~= expected then return {0, 'conflict', tonumber(current)} end
+end
+local version = expected + 1
+local id = ARGV[2]
+redis.call('HSET', KEYS[1], 'version', version, 'doc', ARGV[3])
+redis.call('RPUSH', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[4], 0, id)
+if KEYS[5] ~= KEYS[7] then redis.call('ZREM', KEYS[5], id) end
+if KEYS[6] ~= KEYS[8] then redis.call('ZREM', KEYS[6], id) end
+redis.call('ZADD', KEYS[7], 0, id)
+redis.call('ZADD', KEYS[8], 0, id)
+redis.call('ZADD', KEYS[9], 0, id)
+local runs = tonumber(ARGV[5])
+local i = 6
+for _ = 1, runs do
+  redis.call('HSETNX', KEYS[10], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+while i <= #ARGV do
+  redis.call('XADD', KEYS[3], '*', 'effect', ARGV[i])
+  i = i + 1
+end
+return {1, version}
+`;
+
+/**
+ * Updates one connector's entry in the public catalog if it is newer than the stored one.
+ * KEYS: 1 catalog entries hash, 2 catalog meta hash
+ * ARGV: 1 connector id, 2 connector version, 3 entry JSON ('' = remove), 4 now ISO
+ * Returns the catalog version after the call.
+ */
+export const UPSERT_CATALOG_ENTRY = `
+local stored = redis.call('HGET', KEYS[2], 'v:' .. ARGV[1])
+if stored and tonumber(stored) >= tonumber(ARGV[2]) then
+  return tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
+end
+redis.call('HSET', KEYS[2], 'v:' .. ARGV[1], ARGV[2])
+local existing = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[3] == '' then
+  if not existing then
+    return tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
+  end
+  redis.call('HDEL', KEYS[1], ARGV[1])
+else
+  if existing == ARGV[3] then
+    return tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
+  end
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+end
+redis.call('HSET', KEYS[2], 'generatedAt', ARGV[4])
+return redis.call('HINCRBY', KEYS[2], 'version', 1)
+`;

@@ -1,0 +1,92 @@
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { acceptanceProcessor } from '../workers/acceptance-worker.js';
+import { catalogProcessor } from '../workers/catalog-worker.js';
+import { timerProcessor } from '../workers/timer-worker.js';
+import type { AppServices } from './app-services.js';
+import { QUEUES, type QueueKey } from './jobs/job-catalog.js';
+import { OutboxRelay } from './outbox/outbox-relay.js';
+import { toError } from './errors.js';
+
+export interface WorkerRuntimeOptions {
+  /** consumer name in the relay group; unique per process */
+  consumer: string;
+  /**
+   * How long a job's lock lasts without renewal. A crashed worker's job is handed back after
+   * about lockDurationMs + stalledIntervalMs (BullMQ's defaults are 30 s + 30 s).
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  relayClaimIdleMs?: number;
+  usageRecovered?: (connectorId: string) => Promise<boolean>;
+}
+
+/** The outbox relay and the BullMQ workers of this process. */
+export class WorkerRuntime {
+  readonly relay: OutboxRelay;
+  private readonly workers: Worker[] = [];
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly s: AppServices,
+    private readonly options: WorkerRuntimeOptions,
+  ) {
+    this.relay = new OutboxRelay(s.connect(), s.keys.outbox(), s.queues, s.logger.child({ component: 'relay' }), {
+      consumer: options.consumer,
+      ...(options.relayClaimIdleMs !== undefined ? { claimIdleMs: options.relayClaimIdleMs } : {}),
+    });
+  }
+
+  async start(): Promise<void> {
+    const s = this.s;
+    await this.relay.ensureGroup();
+    this.relay.start();
+    this.add('catalog', catalogProcessor(s.catalog), { concurrency: 8 });
+    this.add(
+      'acceptance',
+      acceptanceProcessor({
+        store: s.store,
+        service: s.service,
+        command: s.config.acceptance.command,
+        timeoutMs: s.config.acceptance.timeoutMs,
+        shutdown: this.shutdown.signal,
+      }),
+      { concurrency: s.config.acceptance.concurrency },
+    );
+    this.add(
+      'timers',
+      timerProcessor({
+        store: s.store,
+        service: s.service,
+        queues: s.queues,
+        usageRecovered: this.options.usageRecovered ?? (() => Promise.resolve(false)),
+      }),
+      { concurrency: 4 },
+    );
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  add(queue: QueueKey, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
+    const worker = new Worker(QUEUES[queue].name, processor, {
+      connection: this.s.connect(),
+      prefix: this.s.queues.prefix,
+      lockDuration: this.options.lockDurationMs ?? 15_000,
+      stalledInterval: this.options.stalledIntervalMs ?? 5_000,
+      maxStalledCount: 3,
+      ...options,
+    });
+    const log = this.s.logger.child({ component: 'worker', queue });
+    worker.on('failed', (job, err) =>
+      log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: toError(err) }, 'job failed'),
+    );
+    worker.on('error', (err) => log.error({ err: toError(err) }, 'worker error'));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Finishes or hands back running jobs (long acceptance runs are handed back), then stops. */
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    await this.relay.stop();
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
