@@ -61,6 +61,8 @@ export class OutboxRelay {
   /** Stops after the current batch; nothing read is lost (unacknowledged entries stay pending). */
   async stop(): Promise<void> {
     this.running = false;
+    // Interrupts a blocking read at once; whatever was read and not acknowledged stays pending.
+    this.redis.disconnect();
     await this.loop;
     this.loop = null;
   }

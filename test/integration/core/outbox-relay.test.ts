@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { registration, redisUrl, startTestService, waitFor, type TestService } from '../../support/harness.js';
+
+/**
+ * A crash between the commit and the enqueue: the change is committed with its outbox entries, but
+ * no relay moves them (the process died). When a relay runs again, every effect runs, once.
+ */
+describe('outbox relay', () => {
+  const started: TestService[] = [];
+  afterEach(async () => {
+    while (started.length) await started.pop()!.cleanup();
+  });
+
+  async function start(options: Parameters<typeof startTestService>[0] = {}) {
+    const svc = await startTestService(options);
+    started.push(svc);
+    return svc;
+  }
+
+  it('runs the effects of a change committed while no relay or worker ran, exactly once', async () => {
+    // API only: commits land in the outbox; nothing relays them (as if the process died right after).
+    const api = await start({ roles: ['api'] });
+    const body = registration();
+    expect((await api.api.post('/v1/connectors', body)).status).toBe(201);
+    expect((await api.api.event(body.id, { type: 'DEPRECATE', reason: 'x', noticeDays: 1 })).status).toBe(200);
+    const redis = api.services.redis;
+    expect(await redis.xlen(api.services.keys.outbox())).toBeGreaterThanOrEqual(4);
+    expect((await api.api.get('/v1/catalog')).body.catalogVersion).toBe(0);
+
+    // A worker process comes up on the same Redis and prefix.
+    const worker = await start({ roles: ['worker'], prefix: api.prefix });
+    const catalog = await waitFor(
+      async () => {
+        const doc = (await api.api.get('/v1/catalog')).body;
+        return doc.connectors[0]?.status === 'deprecated' ? doc : undefined;
+      },
+      { what: 'catalog to show the deprecation' },
+    );
+    expect(catalog.connectors).toHaveLength(1);
+    await waitFor(async () => (await redis.xlen(api.services.keys.outbox())) === 0, { what: 'outbox drained' });
+
+    // Each effect became one job with its stable id: 2 catalog refreshes, 2 notifications, 1 timer.
+    const queues = worker.services.queues;
+    const catalogJobs = await queues.get('catalog').getJobs(['completed', 'active', 'wait']);
+    expect(catalogJobs).toHaveLength(2);
+    const notifications = await queues.get('notifications').getJobs(['wait', 'active', 'completed', 'delayed']);
+    expect(notifications.map((j: Job) => j.data.type).sort()).toEqual([
+      'connector.deprecated',
+      'connector.registered',
+    ]);
+    expect(new Set(notifications.map((j: Job) => j.id)).size).toBe(2);
+    const timers = await queues.get('timers').getJobs(['delayed']);
+    expect(timers).toHaveLength(1);
+    expect(timers[0]!.data).toMatchObject({ timer: 'archiveDue', connectorId: body.id });
+  });
+
+  it('takes over entries a crashed relay had read but not acknowledged, and adds each job once', async () => {
+    const api = await start({ roles: ['api'] });
+    const body = registration();
+    await api.api.post('/v1/connectors', body);
+    const outbox = api.services.keys.outbox();
+
+    // A relay reads the entries, then dies before it adds the jobs or acknowledges them.
+    const dead = new Redis(redisUrl());
+    await dead.xgroup('CREATE', outbox, 'relay', '0', 'MKSTREAM').catch(() => undefined);
+    const read = (await dead.xreadgroup('GROUP', 'relay', 'dead-relay', 'COUNT', 100, 'STREAMS', outbox, '>')) as
+      | [string, [string, string[]][]][]
+      | null;
+    const readIds = read?.[0]?.[1].map(([id]) => id) ?? [];
+    expect(readIds.length).toBe(2);
+    await dead.quit();
+
+    // Also simulate that one of those jobs had been added already before the crash.
+    const firstEntry = JSON.parse(read![0]![1][0]![1][1]!) as { id: string };
+
+    const worker = await start({ roles: ['worker'], prefix: api.prefix, worker: { relayClaimIdleMs: 200 } });
+    const queues = worker.services.queues;
+    await waitFor(async () => (await api.services.redis.xlen(outbox)) === 0, { what: 'claimed and relayed' });
+    const pending = (await api.services.redis.xpending(outbox, 'relay')) as [number, ...unknown[]];
+    expect(pending[0]).toBe(0);
+    const all = [
+      ...(await queues.get('catalog').getJobs(['completed', 'active', 'wait'])),
+      ...(await queues.get('notifications').getJobs(['completed', 'active', 'wait'])),
+    ];
+    expect(all.map((j) => j.id)).toContain(firstEntry.id);
+    expect(all).toHaveLength(2);
+    await waitFor(async () => (await api.api.get('/v1/catalog')).body.catalogVersion === 1, {
+      what: 'catalog refreshed once',
+    });
+  });
+
+  it('re-adding an outbox entry that was already relayed does not run its job twice', async () => {
+    const svc = await start();
+    const body = registration();
+    await svc.api.post('/v1/connectors', body);
+    const catalogQueue = svc.services.queues.get('catalog');
+    const [job] = await waitFor(async () => {
+      const jobs = await catalogQueue.getJobs(['completed']);
+      return jobs.length === 1 ? jobs : undefined;
+    });
+    // The relay crashed after adding the job but before acknowledging: it adds the same id again.
+    await svc.services.queues.add([
+      { queue: 'catalog', name: 'refresh', data: job!.data, opts: { jobId: job!.id! } },
+    ]);
+    const counts = await catalogQueue.getJobCounts('completed', 'wait', 'active');
+    expect(counts).toMatchObject({ completed: 1, wait: 0, active: 0 });
+    expect((await svc.api.get('/v1/catalog')).body.catalogVersion).toBe(1);
+  });
+});
