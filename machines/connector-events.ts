@@ -131,4 +131,3 @@ export const EVENT_PERMISSIONS: Record<ApiEventType, EventPermission> = {
   APPROVE_UNARCHIVE: { kind: 'role', role: 'maintainer' },
   REJECT_UNARCHIVE: { kind: 'role', role: 'maintainer' },
 };
-

@@ -1,10 +1,6 @@
 import { type SnapshotFrom, transition } from 'xstate';
 import type { ConnectorContext, StateName, Status, SupportLevel } from './connector-types.js';
-import {
-  API_EVENT_TYPES,
-  type ApiEventType,
-  type ConnectorEvent,
-} from './connector-events.js';
+import { API_EVENT_TYPES, type ApiEventType, type ConnectorEvent } from './connector-events.js';
 import type { Effect } from './effects.js';
 import { checkPolicy, type LifecyclePolicy, type PolicyViolation } from './lifecycle-policy.js';
 import {
@@ -107,7 +103,7 @@ export class ConnectorLifecycle {
   private restore(current: LifecycleState): Snapshot {
     const { supportLevel, status } = splitState(current.state);
     return this.machine.resolveState({
-      value: { [supportLevel]: status } as Snapshot['value'],
+      value: { [supportLevel]: status },
       context: current.context,
     });
   }
@@ -160,7 +156,8 @@ export function describeMachine(lifecycle: ConnectorLifecycle) {
         defs.map((def) => ({
           event,
           internal: !(API_EVENT_TYPES as readonly string[]).includes(event),
-          target: (def.target ?? []).map((t) => `${t.parent?.key}.${t.key}`)[0] ?? `${level}.${status}`,
+          target:
+            (def.target ?? []).map((t) => `${t.parent?.key}.${t.key}`)[0] ?? `${level}.${status}`,
           guard: typeof def.guard === 'object' && def.guard ? def.guard.type : (def.guard ?? null),
         })),
       ),

@@ -39,7 +39,6 @@ export interface ScheduleRemindersParams {
   reminders: { daysBefore: number; at: string }[];
 }
 
-type Ev<T extends ConnectorEvent['type']> = Extract<ConnectorEvent, { type: T }>;
 
 function gateFor(event: EventMeta, purpose: GatePurpose, image: string): PendingGate {
   return {
@@ -73,7 +72,10 @@ function image(context: ConnectorContext, tag = context.dockerImageTag): string 
 export function createConnectorMachine(policy: LifecyclePolicy) {
   type Args = { context: ConnectorContext; event: ConnectorEvent };
 
-  const notify = (type: NotificationType, data: (args: Args) => Record<string, unknown> = () => ({})) => ({
+  const notify = (
+    type: NotificationType,
+    data: (args: Args) => Record<string, unknown> = () => ({}),
+  ) => ({
     type: 'notify' as const,
     params: (args: Args): NotifyParams => ({ type, data: data(args) }),
   });
@@ -124,7 +126,11 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
         const reminders = policy.reminderDays
           .map((daysBefore) => ({ daysBefore, at: addDays(change.upgradeDeadline, -daysBefore) }))
           .filter((r) => Date.parse(r.at) > Date.parse(event.at));
-        return { version: context.dockerImageTag, upgradeDeadline: change.upgradeDeadline, reminders };
+        return {
+          version: context.dockerImageTag,
+          upgradeDeadline: change.upgradeDeadline,
+          reminders,
+        };
       },
     },
   ];
@@ -204,7 +210,9 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
         gate: gateFor(
           event,
           params.purpose,
-          event.type === 'REQUEST_UNARCHIVE' ? image(context, toSemver(event.dockerImageTag) ?? event.dockerImageTag) : image(context),
+          event.type === 'REQUEST_UNARCHIVE'
+            ? image(context, toSemver(event.dockerImageTag) ?? event.dockerImageTag)
+            : image(context),
         ),
       })),
       closeGate: assign({ gate: null }),
@@ -237,7 +245,9 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
         }
         return {
           dockerImageTag: tag,
-          cdkVersion: event.cdkVersion ? (toSemver(event.cdkVersion) ?? event.cdkVersion) : context.cdkVersion,
+          cdkVersion: event.cdkVersion
+            ? (toSemver(event.cdkVersion) ?? event.cdkVersion)
+            : context.cdkVersion,
           breakingChanges,
           lastReleaseAt: event.at,
         };
@@ -257,7 +267,10 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
         };
       }),
       settleUnarchiveRequest: assign(
-        ({ context, event }, params: { outcome: 'ready' | 'approved' | 'rejected'; reason?: string }) => {
+        (
+          { context, event },
+          params: { outcome: 'ready' | 'approved' | 'rejected'; reason?: string },
+        ) => {
           if (!context.unarchiveRequest) return {};
           const reason = params.reason ?? ('reason' in event ? event.reason : undefined);
           return {
@@ -308,7 +321,11 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
             on: {
               CONTRIBUTE: {
                 target: 'contributing',
-                actions: [{ type: 'openGate', params: { purpose: 'contribution' } }, runGate, 'updateCatalog'],
+                actions: [
+                  { type: 'openGate', params: { purpose: 'contribution' } },
+                  runGate,
+                  'updateCatalog',
+                ],
               },
               ...publishRelease('custom'),
             },
@@ -361,7 +378,11 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               ACCEPTANCE_FAILED: {
                 guard: 'gateMatches',
                 target: 'active',
-                actions: [notify('connector.certification_failed', gateResult), 'closeGate', 'updateCatalog'],
+                actions: [
+                  notify('connector.certification_failed', gateResult),
+                  'closeGate',
+                  'updateCatalog',
+                ],
               },
             },
           },

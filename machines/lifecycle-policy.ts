@@ -85,7 +85,11 @@ export function checkPolicy(
         return {
           code: 'CDK_OUTDATED',
           message: `cdkVersion ${requested} is older than the current ${context.language} CDK ${latest}; update the connector to CDK ${latest} or later first.`,
-          details: { cdkVersion: requested, requiredCdkVersion: latest, language: context.language },
+          details: {
+            cdkVersion: requested,
+            requiredCdkVersion: latest,
+            language: context.language,
+          },
         };
       }
       return null;

@@ -9,7 +9,10 @@ const cdkVersions = z
   .default('python=6.0.0,java=0.40.0,manifest=6.0.0')
   .transform((raw, ctx) => {
     const out: Record<string, string> = {};
-    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const m = /^([a-z0-9][a-z0-9-]*)=(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)$/.exec(part);
       if (!m) {
         ctx.addIssue({
@@ -112,7 +115,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment once; every bad value is named in the error. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     roles = parseRoles();
     config = loadConfig();
   } catch (err) {
-    console.error(err instanceof ConfigError ? err.message : `connector-lifecycle: ${toError(err).message}`);
+    console.error(
+      err instanceof ConfigError ? err.message : `connector-lifecycle: ${toError(err).message}`,
+    );
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
@@ -34,7 +36,10 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (signalled) return;
     signalled = true;
-    logger.info({ signal }, 'shutting down: no new requests, running jobs finish or are handed back');
+    logger.info(
+      { signal },
+      'shutting down: no new requests, running jobs finish or are handed back',
+    );
     running.stop().then(
       () => process.exit(0),
       (err: unknown) => {

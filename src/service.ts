@@ -28,14 +28,21 @@ export interface StartOptions {
  * Starts the roles of this process against one Redis. Without REDIS_URL a local redis-server of its
  * own is started (AOF with fsync always, data under LIFECYCLE_DATA_DIR/redis).
  */
-export async function startService(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningService> {
   const roles = new Set(options.roles?.length ? options.roles : SERVICE_ROLES);
   let ownRedis: RedisServerHandle | null = null;
   let redisUrl = config.redisUrl;
   if (!redisUrl) {
     ownRedis = await startRedisServer({ persistent: true, dir: `${config.dataDir}/redis` });
     redisUrl = ownRedis.url;
-    logger.info({ redisUrl, dir: `${config.dataDir}/redis` }, 'started a local redis-server (REDIS_URL not set)');
+    logger.info(
+      { redisUrl, dir: `${config.dataDir}/redis` },
+      'started a local redis-server (REDIS_URL not set)',
+    );
   }
   const services = createServices(config, logger, redisUrl);
 
@@ -46,6 +53,7 @@ export async function startService(config: Config, logger: Logger, options: Star
       ...options.worker,
     });
     await workers.start();
+    logger.info({ roles: [...roles] }, 'workers started');
   }
 
   let server: Server | null = null;
@@ -69,7 +77,7 @@ export async function startService(config: Config, logger: Logger, options: Star
     stop() {
       stopping ??= (async () => {
         if (server) {
-          const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           await closed;
         }

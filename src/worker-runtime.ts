@@ -12,7 +12,7 @@ export interface WorkerRuntimeOptions {
   consumer: string;
   /**
    * How long a job's lock lasts without renewal. A crashed worker's job is handed back after
-   * about lockDurationMs + stalledIntervalMs (BullMQ's defaults are 30 s + 30 s).
+   * about lockDurationMs + stalledIntervalMs: 10 s + 3 s here (BullMQ's defaults are 30 s + 30 s).
    */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -30,10 +30,18 @@ export class WorkerRuntime {
     private readonly s: AppServices,
     private readonly options: WorkerRuntimeOptions,
   ) {
-    this.relay = new OutboxRelay(s.connect(), s.keys.outbox(), s.queues, s.logger.child({ component: 'relay' }), {
-      consumer: options.consumer,
-      ...(options.relayClaimIdleMs !== undefined ? { claimIdleMs: options.relayClaimIdleMs } : {}),
-    });
+    this.relay = new OutboxRelay(
+      s.connect(),
+      s.keys.outbox(),
+      s.queues,
+      s.logger.child({ component: 'relay' }),
+      {
+        consumer: options.consumer,
+        ...(options.relayClaimIdleMs !== undefined
+          ? { claimIdleMs: options.relayClaimIdleMs }
+          : {}),
+      },
+    );
   }
 
   async start(): Promise<void> {
@@ -69,14 +77,17 @@ export class WorkerRuntime {
     const worker = new Worker(QUEUES[queue].name, processor, {
       connection: this.s.connect(),
       prefix: this.s.queues.prefix,
-      lockDuration: this.options.lockDurationMs ?? 15_000,
-      stalledInterval: this.options.stalledIntervalMs ?? 5_000,
+      lockDuration: this.options.lockDurationMs ?? 10_000,
+      stalledInterval: this.options.stalledIntervalMs ?? 3_000,
       maxStalledCount: 3,
       ...options,
     });
     const log = this.s.logger.child({ component: 'worker', queue });
     worker.on('failed', (job, err) =>
-      log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: toError(err) }, 'job failed'),
+      log.warn(
+        { jobId: job?.id, attemptsMade: job?.attemptsMade, err: toError(err) },
+        'job failed',
+      ),
     );
     worker.on('error', (err) => log.error({ err: toError(err) }, 'worker error'));
     this.workers.push(worker);

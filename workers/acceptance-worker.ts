@@ -1,5 +1,8 @@
 import { DelayedError, type Job } from 'bullmq';
-import { runAcceptanceCommand, type AcceptanceRunResult } from '../src/acceptance/acceptance-command.js';
+import {
+  runAcceptanceCommand,
+  type AcceptanceRunResult,
+} from '../src/acceptance/acceptance-command.js';
 import { acceptanceJob } from '../src/jobs/job-catalog.js';
 import type { LifecycleService } from '../src/lifecycle/lifecycle-service.js';
 import type { ConnectorStore } from '../src/store/connector-store.js';
@@ -26,7 +29,12 @@ export function acceptanceProcessor(deps: AcceptanceWorkerDeps) {
     const data = acceptanceJob.parse(job.data);
     let run = (await deps.store.getRun(data.connectorId, data.runId)) ?? queuedRun(data);
     if (!FINAL.has(run.status)) {
-      run = { ...run, status: 'running', startedAt: new Date().toISOString(), attempts: run.attempts + 1 };
+      run = {
+        ...run,
+        status: 'running',
+        startedAt: new Date().toISOString(),
+        attempts: run.attempts + 1,
+      };
       await deps.store.saveRun(run);
       const result = deps.command
         ? await runAcceptanceCommand({
@@ -92,7 +100,8 @@ function notConfigured(): AcceptanceRunResult {
   const now = new Date().toISOString();
   return {
     outcome: 'error',
-    reason: 'LIFECYCLE_ACCEPTANCE_COMMAND is not set: no acceptance tests can run, so the gate fails.',
+    reason:
+      'LIFECYCLE_ACCEPTANCE_COMMAND is not set: no acceptance tests can run, so the gate fails.',
     exitCode: null,
     signal: null,
     tests: { total: 0, passed: 0, failures: 0, errors: 0, skipped: 0 },

@@ -23,17 +23,26 @@ export function timerProcessor(deps: TimerWorkerDeps) {
         await job.moveToDelayed(due, token);
         throw new DelayedError();
       }
-      const applied = await deps.service.sendInternal(data.connectorId, {
-        type: 'ARCHIVE_DUE',
-        archiveAt: data.archiveAt,
-        usageRecovered: await deps.usageRecovered(data.connectorId),
-      }, { eventId: `archive-due-${data.connectorId}-${due}` });
+      const applied = await deps.service.sendInternal(
+        data.connectorId,
+        {
+          type: 'ARCHIVE_DUE',
+          archiveAt: data.archiveAt,
+          usageRecovered: await deps.usageRecovered(data.connectorId),
+        },
+        { eventId: `archive-due-${data.connectorId}-${due}` },
+      );
       return { applied };
     }
     // A reminder goes out only while the breaking change is still the connector's and it is listed.
     const connector = await deps.store.get(data.connectorId);
     const change = connector?.context.breakingChanges[data.version];
-    if (!connector || !change || connector.state.startsWith('archived') || change.upgradeDeadline !== data.upgradeDeadline) {
+    if (
+      !connector ||
+      !change ||
+      connector.state.startsWith('archived') ||
+      change.upgradeDeadline !== data.upgradeDeadline
+    ) {
       return { sent: false };
     }
     const notification: NotificationJob = {

@@ -54,7 +54,11 @@ export class TokenStore {
     const raw = await this.redis.hget(this.keys.tokens(), id);
     if (!raw) throw new NotFoundError(`No token with id "${id}".`);
     const record = JSON.parse(raw) as TokenRecord;
-    await this.redis.multi().hdel(this.keys.tokens(), id).del(this.keys.tokenByHash(record.hash)).exec();
+    await this.redis
+      .multi()
+      .hdel(this.keys.tokens(), id)
+      .del(this.keys.tokenByHash(record.hash))
+      .exec();
   }
 
   async authenticate(token: string): Promise<Principal | null> {

@@ -65,7 +65,11 @@ export function toRegistry(entries: CatalogEntry[]) {
       releases: {
         breakingChanges: Object.fromEntries(
           Object.entries(e.breakingChanges).map(([version, change]) => {
-            const c = change as { message: string; upgradeDeadline: string; migrationDocumentationUrl: string };
+            const c = change as {
+              message: string;
+              upgradeDeadline: string;
+              migrationDocumentationUrl: string;
+            };
             return [
               version,
               {

@@ -42,7 +42,13 @@ export function createApp(s: AppServices): express.Express {
     }
     next();
   });
-  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: BODY_LIMIT,
+      strict: false,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
 
   const v1 = express.Router();
   v1.use(catalogRoutes(s));

@@ -55,7 +55,11 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'encoding.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.'],
   'charset.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset; send UTF-8 JSON.'],
   'request.aborted': [400, 'REQUEST_ABORTED', 'The request was aborted.'],
-  'request.size.invalid': [400, 'INVALID_BODY', 'The request body size does not match Content-Length.'],
+  'request.size.invalid': [
+    400,
+    'INVALID_BODY',
+    'The request body size does not match Content-Length.',
+  ],
   'stream.encoding.set': [500, 'INTERNAL', 'Internal error.'],
 };
 
@@ -77,7 +81,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, bodyError.status, 'BAD_REQUEST', 'The request could not be read.');
       return;
     }
-    logger.error({ err: toError(err), requestId: res.locals.requestId, url: req.originalUrl }, 'unhandled error');
+    logger.error(
+      { err: toError(err), requestId: res.locals.requestId, url: req.originalUrl },
+      'unhandled error',
+    );
     sendProblem(res, 500, 'INTERNAL', 'An internal error occurred; it has been logged.');
   };
 }

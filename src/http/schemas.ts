@@ -20,23 +20,35 @@ export const connectorId = z
   .string()
   .max(200)
   .regex(CONNECTOR_ID_PATTERN, 'must match ^(source|destination)-[a-z0-9][a-z0-9-]*$');
-const semverTag = z.string().max(128).regex(SEMVER_PATTERN, 'must be a semantic version (e.g. 1.2.3)');
+const semverTag = z
+  .string()
+  .max(128)
+  .regex(SEMVER_PATTERN, 'must be a semantic version (e.g. 1.2.3)');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
 const deadline = z
   .string()
   .max(64)
-  .refine((v) => normalizeDeadline(v) !== null, 'must be a date (YYYY-MM-DD) or an ISO 8601 timestamp');
+  .refine(
+    (v) => normalizeDeadline(v) !== null,
+    'must be a date (YYYY-MM-DD) or an ISO 8601 timestamp',
+  );
 
 export const registrationBody = z
   .strictObject({
     id: connectorId,
     name: text(200),
     type: z.enum(CONNECTOR_TYPES),
-    language: z.string().max(50).regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -'),
+    language: z
+      .string()
+      .max(50)
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -'),
     dockerRepository: z
       .string()
       .max(255)
-      .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, 'a Docker repository name'),
+      .regex(
+        /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+        'a Docker repository name',
+      ),
     dockerImageTag: semverTag,
     cdkVersion: text(64),
     maintainers: z.array(subject).min(1).max(100),
@@ -59,7 +71,10 @@ export const eventBodies = {
     noticeDays: z.number().finite().min(0).max(3650).optional(),
     replacement: connectorId.optional(),
   }),
-  CANCEL_DEPRECATION: z.strictObject({ type: z.literal('CANCEL_DEPRECATION'), reason: reason.optional() }),
+  CANCEL_DEPRECATION: z.strictObject({
+    type: z.literal('CANCEL_DEPRECATION'),
+    reason: reason.optional(),
+  }),
   ARCHIVE: z.strictObject({ type: z.literal('ARCHIVE'), reason }),
   PUBLISH_RELEASE: z.strictObject({
     type: z.literal('PUBLISH_RELEASE'),
@@ -79,7 +94,10 @@ export const eventBodies = {
     dockerImageTag: text(128),
     cdkVersion: text(64),
   }),
-  APPROVE_UNARCHIVE: z.strictObject({ type: z.literal('APPROVE_UNARCHIVE'), reason: reason.optional() }),
+  APPROVE_UNARCHIVE: z.strictObject({
+    type: z.literal('APPROVE_UNARCHIVE'),
+    reason: reason.optional(),
+  }),
   REJECT_UNARCHIVE: z.strictObject({ type: z.literal('REJECT_UNARCHIVE'), reason }),
 } as const satisfies Record<(typeof API_EVENT_TYPES)[number], z.ZodType>;
 

@@ -2,7 +2,11 @@ import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 
 /** Parses input with a schema; a failure is a 400 naming every bad field path. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where = 'body',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors = result.error.issues.map((issue) => ({

@@ -114,7 +114,11 @@ export function jobForOutboxEntry(entry: OutboxEntry, now = Date.now()): Planned
         'timers',
         'archiveDue',
         entry.id,
-        { timer: 'archiveDue', connectorId: entry.connectorId, archiveAt: effect.archiveAt } satisfies TimerJob,
+        {
+          timer: 'archiveDue',
+          connectorId: entry.connectorId,
+          archiveAt: effect.archiveAt,
+        } satisfies TimerJob,
         delayUntil(effect.at),
       );
     case 'breakingChangeReminder':
@@ -136,5 +140,10 @@ export function jobForOutboxEntry(entry: OutboxEntry, now = Date.now()): Planned
 }
 
 function plan(queue: QueueKey, name: string, jobId: string, data: unknown, delay = 0): PlannedJob {
-  return { queue, name, data, opts: { ...QUEUES[queue].options, jobId, ...(delay > 0 ? { delay } : {}) } };
+  return {
+    queue,
+    name,
+    data,
+    opts: { ...QUEUES[queue].options, jobId, ...(delay > 0 ? { delay } : {}) },
+  };
 }

@@ -6,7 +6,10 @@ import { QUEUES, type PlannedJob, type QueueKey } from './job-catalog.js';
 export class JobQueues {
   readonly queues: Record<QueueKey, Queue>;
 
-  constructor(connection: Redis, readonly prefix: string) {
+  constructor(
+    connection: Redis,
+    readonly prefix: string,
+  ) {
     this.queues = Object.fromEntries(
       (Object.keys(QUEUES) as QueueKey[]).map((key) => [
         key,
@@ -34,7 +37,17 @@ export class JobQueues {
     const entries = await Promise.all(
       (Object.keys(this.queues) as QueueKey[]).map(
         async (key) =>
-          [key, await this.queues[key].getJobCounts('wait', 'active', 'delayed', 'failed', 'completed', 'prioritized')] as const,
+          [
+            key,
+            await this.queues[key].getJobCounts(
+              'wait',
+              'active',
+              'delayed',
+              'failed',
+              'completed',
+              'prioritized',
+            ),
+          ] as const,
       ),
     );
     return Object.fromEntries(entries) as Record<QueueKey, Record<string, number>>;

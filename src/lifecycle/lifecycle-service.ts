@@ -5,6 +5,7 @@ import {
   type ApiEvent,
   type ApiEventType,
   type ConnectorEvent,
+  type EventMeta,
   type InternalEvent,
 } from '../../machines/connector-events.js';
 import type { ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
@@ -61,7 +62,11 @@ export class LifecycleService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async register(input: RegistrationInput, actor: Principal, requestId?: string): Promise<StoredConnector> {
+  async register(
+    input: RegistrationInput,
+    actor: Principal,
+    requestId?: string,
+  ): Promise<StoredConnector> {
     const at = this.clock().toISOString();
     const eventId = randomUUID();
     const context: ConnectorContext = {
@@ -124,7 +129,7 @@ export class LifecycleService {
         { currentVersion: current.version },
       );
     }
-    const event = this.withMeta(input, principal.subject) as ApiEvent;
+    const event: ApiEvent = this.withMeta(input, principal.subject);
     const committed = await this.apply(current, event, options.requestId);
     if (committed.kind === 'stale') {
       // API events never come back stale; keep the type checker honest.
@@ -144,7 +149,7 @@ export class LifecycleService {
   ): Promise<'accepted' | 'stale'> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.store.require(id);
-      const event = this.withMeta(input, 'system', options.eventId) as InternalEvent;
+      const event: InternalEvent = this.withMeta(input, 'system', options.eventId);
       try {
         const result = await this.apply(current, event, options.requestId);
         return result.kind === 'stale' ? 'stale' : 'accepted';
@@ -159,8 +164,13 @@ export class LifecycleService {
     current: StoredConnector,
     event: ConnectorEvent,
     requestId: string | undefined,
-  ): Promise<{ kind: 'accepted'; connector: StoredConnector; gateStarted: boolean } | { kind: 'stale' }> {
-    const decision = this.lifecycle.decide({ state: current.state, context: current.context }, event);
+  ): Promise<
+    { kind: 'accepted'; connector: StoredConnector; gateStarted: boolean } | { kind: 'stale' }
+  > {
+    const decision = this.lifecycle.decide(
+      { state: current.state, context: current.context },
+      event,
+    );
     switch (decision.kind) {
       case 'notAllowed':
         throw new EventNotAllowedError(
@@ -220,7 +230,7 @@ export class LifecycleService {
         at,
         from: current.state,
         to: next.state,
-        payload: { ...payload } as Record<string, unknown>,
+        payload: { ...payload },
         ...(requestId ? { requestId } : {}),
       },
       outbox: this.outboxEntries(next, eventId, at, decision.effects, requestId),
@@ -233,17 +243,25 @@ export class LifecycleService {
   authorize(current: StoredConnector, type: ApiEventType, principal: Principal): void {
     const rule = EVENT_PERMISSIONS[type];
     if (hasRole(principal, rule.role)) return;
-    if (rule.kind === 'maintainerOrRole' && current.context.maintainers.includes(principal.subject)) return;
+    if (rule.kind === 'maintainerOrRole' && current.context.maintainers.includes(principal.subject))
+      return;
     const who =
       rule.kind === 'maintainerOrRole'
         ? `a maintainer of "${current.context.id}" or the ${rule.role} role`
         : `the ${rule.role} role`;
-    throw new ForbiddenError(`${type} needs ${who}; you are "${principal.subject}" (${principal.role}).`, {
-      requiredRole: rule.role,
-    });
+    throw new ForbiddenError(
+      `${type} needs ${who}; you are "${principal.subject}" (${principal.role}).`,
+      {
+        requiredRole: rule.role,
+      },
+    );
   }
 
-  private withMeta<T extends { type: string }>(input: T, actor: string, eventId: string = randomUUID()) {
+  private withMeta<T extends ApiEventInput | InternalEventInput>(
+    input: T,
+    actor: string,
+    eventId: string = randomUUID(),
+  ): T & EventMeta {
     return { ...input, eventId, actor, at: this.clock().toISOString() };
   }
 
@@ -281,4 +299,3 @@ export class LifecycleService {
     }));
   }
 }
-

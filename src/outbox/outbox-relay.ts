@@ -103,7 +103,13 @@ export class OutboxRelay {
   }
 
   private async read(blockMs: number | null): Promise<StreamEntries> {
-    const args: (string | number)[] = ['GROUP', GROUP, this.options.consumer, 'COUNT', this.batchSize];
+    const args: (string | number)[] = [
+      'GROUP',
+      GROUP,
+      this.options.consumer,
+      'COUNT',
+      this.batchSize,
+    ];
     if (blockMs !== null) args.push('BLOCK', blockMs);
     args.push('STREAMS', this.outboxKey, '>');
     const reply = (await (this.redis.xreadgroup as (...a: (string | number)[]) => Promise<unknown>)(
@@ -114,7 +120,14 @@ export class OutboxRelay {
 
   private async readOwnPending(): Promise<StreamEntries> {
     const reply = (await (this.redis.xreadgroup as (...a: (string | number)[]) => Promise<unknown>)(
-      'GROUP', GROUP, this.options.consumer, 'COUNT', 10_000, 'STREAMS', this.outboxKey, '0',
+      'GROUP',
+      GROUP,
+      this.options.consumer,
+      'COUNT',
+      10_000,
+      'STREAMS',
+      this.outboxKey,
+      '0',
     )) as [string, StreamEntries][] | null;
     return (reply?.[0]?.[1] ?? []).filter(([, fields]) => fields !== null);
   }
@@ -125,7 +138,13 @@ export class OutboxRelay {
     if (!force && now - this.lastClaim < Math.max(this.claimIdleMs / 2, 200)) return [];
     this.lastClaim = now;
     const reply = (await this.redis.xautoclaim(
-      this.outboxKey, GROUP, this.options.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batchSize,
+      this.outboxKey,
+      GROUP,
+      this.options.consumer,
+      this.claimIdleMs,
+      '0-0',
+      'COUNT',
+      this.batchSize,
     )) as [string, StreamEntries, string[]?];
     return (reply[1] ?? []).filter(([, fields]) => fields !== null);
   }
@@ -139,7 +158,11 @@ export class OutboxRelay {
     });
     await this.queues.add(jobs);
     const ids = entries.map(([id]) => id);
-    await this.redis.multi().xack(this.outboxKey, GROUP, ...ids).xdel(this.outboxKey, ...ids).exec();
+    await this.redis
+      .multi()
+      .xack(this.outboxKey, GROUP, ...ids)
+      .xdel(this.outboxKey, ...ids)
+      .exec();
     this.logger.debug({ count: entries.length }, 'relayed outbox entries');
     return entries.length;
   }

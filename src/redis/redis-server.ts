@@ -36,7 +36,16 @@ export async function freePort(): Promise<number> {
 /** Starts a redis-server of our own and waits until it answers PING. */
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServerHandle> {
   const port = options.port ?? (await freePort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--maxmemory-policy', 'noeviction'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   if (options.persistent) {
     const dir = resolve(options.dir ?? '.data/redis');
     mkdirSync(dir, { recursive: true });
@@ -60,7 +69,9 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
       );
     });
     child.once('exit', (code) =>
-      resolveExit(new RedisUnavailableError(`redis-server exited with code ${code}: ${output.trim()}`)),
+      resolveExit(
+        new RedisUnavailableError(`redis-server exited with code ${code}: ${output.trim()}`),
+      ),
     );
   });
   const url = `redis://127.0.0.1:${port}`;
@@ -86,7 +97,11 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
 async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => {});
     try {
       await client.connect();

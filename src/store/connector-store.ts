@@ -118,7 +118,11 @@ export class ConnectorStore {
   }
 
   /** Connectors in id order, filtered; the cursor is the last id of the previous page. */
-  async list(filter: ListFilter, limit: number, cursor: string | null): Promise<Page<StoredConnector>> {
+  async list(
+    filter: ListFilter,
+    limit: number,
+    cursor: string | null,
+  ): Promise<Page<StoredConnector>> {
     const k = this.keys;
     const index = filter.status
       ? k.byStatus(filter.status)
@@ -133,7 +137,10 @@ export class ConnectorStore {
       if (filter.supportLevel && supportLevel !== filter.supportLevel) return false;
       if (filter.status && status !== filter.status) return false;
       if (filter.type && c.context.type !== filter.type) return false;
-      if (q && !`${c.context.id} ${c.context.name} ${c.context.dockerRepository}`.toLowerCase().includes(q)) {
+      if (
+        q &&
+        !`${c.context.id} ${c.context.name} ${c.context.dockerRepository}`.toLowerCase().includes(q)
+      ) {
         return false;
       }
       return true;
@@ -150,7 +157,9 @@ export class ConnectorStore {
         items.push(connector);
         if (items.length === limit) {
           const last = ids[i]!;
-          const more = i < ids.length - 1 || (await this.redis.zrangebylex(index, `(${last}`, '+', 'LIMIT', 0, 1)).length > 0;
+          const more =
+            i < ids.length - 1 ||
+            (await this.redis.zrangebylex(index, `(${last}`, '+', 'LIMIT', 0, 1)).length > 0;
           return { items, nextCursor: more ? last : null };
         }
       }

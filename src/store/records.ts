@@ -57,7 +57,13 @@ export interface AcceptanceRunRecord {
   attempts: number;
   reason: string | null;
   exitCode: number | null;
-  tests: { total: number; passed: number; failures: number; errors: number; skipped: number } | null;
+  tests: {
+    total: number;
+    passed: number;
+    failures: number;
+    errors: number;
+    skipped: number;
+  } | null;
   reportFiles: string[];
   outputTail: string;
 }

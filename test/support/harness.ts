@@ -52,7 +52,10 @@ export interface TestService extends RunningService {
   api: ApiClient;
   /** an API client with another token */
   as(token: string | null): ApiClient;
-  tokenFor(role: 'reader' | 'contributor' | 'maintainer' | 'admin', subject?: string): Promise<string>;
+  tokenFor(
+    role: 'reader' | 'contributor' | 'maintainer' | 'admin',
+    subject?: string,
+  ): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -64,12 +67,19 @@ export interface StartTestServiceOptions {
 }
 
 /** Starts API + workers in this process against the test Redis, under a fresh prefix. */
-export async function startTestService(options: StartTestServiceOptions = {}): Promise<TestService> {
+export async function startTestService(
+  options: StartTestServiceOptions = {},
+): Promise<TestService> {
   const prefix = options.prefix ?? uniquePrefix();
   const config = testConfig(prefix, options.env);
   const running = await startService(config, createLogger('silent'), {
     ...(options.roles ? { roles: options.roles } : {}),
-    worker: { lockDurationMs: 5_000, stalledIntervalMs: 1_000, relayClaimIdleMs: 1_000, ...options.worker },
+    worker: {
+      lockDurationMs: 5_000,
+      stalledIntervalMs: 1_000,
+      relayClaimIdleMs: 1_000,
+      ...options.worker,
+    },
   });
   const base = running.url ?? '';
   const api = new ApiClient(base, ADMIN_TOKEN);
@@ -117,7 +127,9 @@ export class ApiClient {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined
+        ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
+        : {}),
     };
     const res = await fetch(`${this.base}${path}`, init);
     const text = await res.text();
@@ -159,7 +171,9 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
@@ -183,4 +197,5 @@ export function registration(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export const ACCEPTANCE_SCRIPT = 'bash scripts/example-acceptance.sh {connectorId} {image} {reportDir}';
+export const ACCEPTANCE_SCRIPT =
+  'bash scripts/example-acceptance.sh {connectorId} {image} {reportDir}';

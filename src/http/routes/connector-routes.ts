@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { z } from 'zod';
 import type { ApiEventInput } from '../../lifecycle/lifecycle-service.js';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.js';
 import type { AppServices } from '../../app-services.js';
@@ -64,7 +65,7 @@ export function connectorRoutes(s: AppServices): Router {
     // 404 and 403 before the payload is examined: callers who may not send it learn nothing more.
     const current = await s.store.require(id);
     s.service.authorize(current, type, principalOf(res));
-    const payload = parseInput(eventBodies[type], req.body) as ApiEventInput;
+    const payload: ApiEventInput = parseInput<z.ZodType<ApiEventInput>>(eventBodies[type], req.body);
     const ifMatch = parseIfMatch(req.get('if-match'));
     if (ifMatch !== undefined && Number.isNaN(ifMatch)) {
       throw new PreconditionFailedError(

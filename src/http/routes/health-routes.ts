@@ -11,7 +11,9 @@ export function healthRoutes(s: AppServices): Router {
     const withTimeout = <T>(p: Promise<T>) =>
       Promise.race([
         p,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref(),
+        ),
       ]);
     try {
       await withTimeout(s.redis.ping());

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registration, startTestService, waitFor, type TestService } from '../../support/harness.js';
+import {
+  registration,
+  startTestService,
+  waitFor,
+  type TestService,
+} from '../../support/harness.js';
 
 const COMMAND = 'bash test/integration/fixtures/acceptance.sh {connectorId} {image} {reportDir}';
 
@@ -71,7 +76,11 @@ describe('acceptance-test gate', () => {
   it('a failing JUnit report fails the gate even with exit code 0', async () => {
     const { connector, runs } = await certify('1.0.0-junitfail');
     expect(connector.state).toBe('community.active');
-    expect(runs[0]).toMatchObject({ status: 'failed', exitCode: 0, tests: { total: 2, failures: 1 } });
+    expect(runs[0]).toMatchObject({
+      status: 'failed',
+      exitCode: 0,
+      tests: { total: 2, failures: 1 },
+    });
   });
 
   it('a run past LIFECYCLE_ACCEPTANCE_TIMEOUT_S is killed and fails the gate', async () => {

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentChangeError } from '../../../src/errors.js';
-import { registration, startTestService, waitFor, type TestService } from '../../support/harness.js';
+import {
+  registration,
+  startTestService,
+  waitFor,
+  type TestService,
+} from '../../support/harness.js';
 
 describe('compare-and-set on version', () => {
   let svc: TestService;
@@ -69,9 +74,12 @@ describe('compare-and-set on version', () => {
     expect(rejected[0]!.reason).toBeInstanceOf(ConcurrentChangeError);
     expect(await store.history(body.id)).toHaveLength(2);
     // The winner's effect is relayed into its queue; the loser's never exists anywhere.
-    const [winnerId, loserId] = results[0]!.status === 'fulfilled' ? ['e-a-0', 'e-b-0'] : ['e-b-0', 'e-a-0'];
+    const [winnerId, loserId] =
+      results[0].status === 'fulfilled' ? ['e-a-0', 'e-b-0'] : ['e-b-0', 'e-a-0'];
     const catalogQueue = svc.services.queues.get('catalog');
-    await waitFor(async () => (await catalogQueue.getJob(winnerId)) !== undefined, { what: 'winner job' });
+    await waitFor(async () => (await catalogQueue.getJob(winnerId)) !== undefined, {
+      what: 'winner job',
+    });
     expect(await catalogQueue.getJob(loserId)).toBeUndefined();
     const entries = await svc.services.redis.xrange(svc.services.keys.outbox(), '-', '+');
     expect(entries.map(([, f]) => f.join(' ')).join('\n')).not.toContain(loserId);

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { registration, redisUrl, startTestService, waitFor, type TestService } from '../../support/harness.js';
+import {
+  registration,
+  redisUrl,
+  startTestService,
+  waitFor,
+  type TestService,
+} from '../../support/harness.js';
 
 /**
  * A crash between the commit and the enqueue: the change is committed with its outbox entries, but
@@ -24,7 +30,9 @@ describe('outbox relay', () => {
     const api = await start({ roles: ['api'] });
     const body = registration();
     expect((await api.api.post('/v1/connectors', body)).status).toBe(201);
-    expect((await api.api.event(body.id, { type: 'DEPRECATE', reason: 'x', noticeDays: 1 })).status).toBe(200);
+    expect(
+      (await api.api.event(body.id, { type: 'DEPRECATE', reason: 'x', noticeDays: 1 })).status,
+    ).toBe(200);
     const redis = api.services.redis;
     expect(await redis.xlen(api.services.keys.outbox())).toBeGreaterThanOrEqual(4);
     expect((await api.api.get('/v1/catalog')).body.catalogVersion).toBe(0);
@@ -39,13 +47,17 @@ describe('outbox relay', () => {
       { what: 'catalog to show the deprecation' },
     );
     expect(catalog.connectors).toHaveLength(1);
-    await waitFor(async () => (await redis.xlen(api.services.keys.outbox())) === 0, { what: 'outbox drained' });
+    await waitFor(async () => (await redis.xlen(api.services.keys.outbox())) === 0, {
+      what: 'outbox drained',
+    });
 
     // Each effect became one job with its stable id: 2 catalog refreshes, 2 notifications, 1 timer.
     const queues = worker.services.queues;
     const catalogJobs = await queues.get('catalog').getJobs(['completed', 'active', 'wait']);
     expect(catalogJobs).toHaveLength(2);
-    const notifications = await queues.get('notifications').getJobs(['wait', 'active', 'completed', 'delayed']);
+    const notifications = await queues
+      .get('notifications')
+      .getJobs(['wait', 'active', 'completed', 'delayed']);
     expect(notifications.map((j: Job) => j.data.type).sort()).toEqual([
       'connector.deprecated',
       'connector.registered',
@@ -65,9 +77,16 @@ describe('outbox relay', () => {
     // A relay reads the entries, then dies before it adds the jobs or acknowledges them.
     const dead = new Redis(redisUrl());
     await dead.xgroup('CREATE', outbox, 'relay', '0', 'MKSTREAM').catch(() => undefined);
-    const read = (await dead.xreadgroup('GROUP', 'relay', 'dead-relay', 'COUNT', 100, 'STREAMS', outbox, '>')) as
-      | [string, [string, string[]][]][]
-      | null;
+    const read = (await dead.xreadgroup(
+      'GROUP',
+      'relay',
+      'dead-relay',
+      'COUNT',
+      100,
+      'STREAMS',
+      outbox,
+      '>',
+    )) as [string, [string, string[]][]][] | null;
     const readIds = read?.[0]?.[1].map(([id]) => id) ?? [];
     expect(readIds.length).toBe(2);
     await dead.quit();
@@ -75,9 +94,15 @@ describe('outbox relay', () => {
     // Also simulate that one of those jobs had been added already before the crash.
     const firstEntry = JSON.parse(read![0]![1][0]![1][1]!) as { id: string };
 
-    const worker = await start({ roles: ['worker'], prefix: api.prefix, worker: { relayClaimIdleMs: 200 } });
+    const worker = await start({
+      roles: ['worker'],
+      prefix: api.prefix,
+      worker: { relayClaimIdleMs: 200 },
+    });
     const queues = worker.services.queues;
-    await waitFor(async () => (await api.services.redis.xlen(outbox)) === 0, { what: 'claimed and relayed' });
+    await waitFor(async () => (await api.services.redis.xlen(outbox)) === 0, {
+      what: 'claimed and relayed',
+    });
     const pending = (await api.services.redis.xpending(outbox, 'relay')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
     const all = [

@@ -3,7 +3,7 @@
  * A base connector context, event builders with their meta (eventId, actor, at), a helper that
  * drives a connector through accepted events, and the transition table of SPEC section 2.
  */
-import type { ConnectorContext, StateName } from '../../../machines/connector-types.js';
+import type { ConnectorContext, STATE_NAMES } from '../../../machines/connector-types.js';
 import type {
   AcceptanceFailedEvent,
   AcceptancePassedEvent,
@@ -30,6 +30,9 @@ import {
 } from '../../../machines/connector-lifecycle.js';
 import { DEFAULT_POLICY, type LifecyclePolicy } from '../../../machines/lifecycle-policy.js';
 import type { Effect } from '../../../machines/effects.js';
+
+/** The ten states of SPEC §2 (STATE_NAMES), as a type. */
+export type KnownState = (typeof STATE_NAMES)[number];
 
 /** The instant at which every event is accepted unless a test says otherwise. */
 export const T0 = '2025-01-01T00:00:00.000Z';
@@ -220,7 +223,7 @@ export const REACH_NOTICE_DAYS = { community: 30, certified: 90 } as const;
  */
 export function reach(
   lifecycle: ConnectorLifecycle,
-  name: StateName,
+  name: KnownState,
   context: ConnectorContext = baseContext(),
 ): LifecycleState {
   const custom = lifecycle.initialState('custom', context);
@@ -271,9 +274,9 @@ export function effectKinds(effects: Effect[]): Effect['kind'][] {
 
 /** One arrow of the diagram in SPEC section 2. */
 export interface SpecTransition {
-  from: StateName;
+  from: KnownState;
   event: ConnectorEventType;
-  to: StateName;
+  to: KnownState;
   /** which guarded branch, when one event has several */
   variant?: string;
 }
@@ -372,7 +375,7 @@ export function edgeKey(t: { from: string; event: string; to: string }): string 
 }
 
 /** The API events each state accepts, read off the SPEC section 2 diagram. */
-export const SPEC_ALLOWED_EVENTS: Record<StateName, ApiEventType[]> = {
+export const SPEC_ALLOWED_EVENTS: Record<KnownState, ApiEventType[]> = {
   'custom.active': ['CONTRIBUTE', 'PUBLISH_RELEASE'],
   'custom.contributing': [],
   'community.active': ['REQUEST_CERTIFICATION', 'DEPRECATE', 'ARCHIVE', 'PUBLISH_RELEASE'],

@@ -2,7 +2,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Decision, LifecycleState } from '../../../machines/connector-lifecycle.js';
 import type { ConnectorEvent } from '../../../machines/connector-events.js';
-import type { StateName } from '../../../machines/connector-types.js';
 import {
   DEFAULT_POLICY,
   checkPolicy,
@@ -19,6 +18,7 @@ import {
   newLifecycle,
   plusDays,
   reach,
+  type KnownState,
 } from './fixtures.js';
 
 const lifecycle = newLifecycle();
@@ -371,7 +371,7 @@ describe('REQUEST_UNARCHIVE CDK version', () => {
 });
 
 describe('acceptance results must match the running gate', () => {
-  const gated: [StateName, string][] = [
+  const gated: [KnownState, string][] = [
     ['custom.contributing', RUN.contribution],
     ['community.certifying', RUN.certification],
     ['archived.unarchiveTesting', RUN.unarchive],

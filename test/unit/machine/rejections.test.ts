@@ -1,12 +1,20 @@
 /** Events a state does not handle: 409 `notAllowed` for API events, `stale` for internal ones. */
 import { describe, it, expect } from 'vitest';
-import { STATE_NAMES, type StateName } from '../../../machines/connector-types.js';
+import { STATE_NAMES } from '../../../machines/connector-types.js';
 import {
   API_EVENT_TYPES,
   INTERNAL_EVENT_TYPES,
   type ConnectorEvent,
 } from '../../../machines/connector-events.js';
-import { SPEC_ALLOWED_EVENTS, T0, apiEventOf, ev, newLifecycle, reach } from './fixtures.js';
+import {
+  SPEC_ALLOWED_EVENTS,
+  T0,
+  apiEventOf,
+  ev,
+  newLifecycle,
+  reach,
+  type KnownState,
+} from './fixtures.js';
 
 const lifecycle = newLifecycle();
 
@@ -49,9 +57,9 @@ describe('allowedEvents', () => {
 });
 
 describe('every API event outside allowedEvents is refused with 409', () => {
-  const cases: [StateName, (typeof API_EVENT_TYPES)[number]][] = STATE_NAMES.flatMap((name) =>
+  const cases: [KnownState, (typeof API_EVENT_TYPES)[number]][] = STATE_NAMES.flatMap((name) =>
     API_EVENT_TYPES.filter((t) => !SPEC_ALLOWED_EVENTS[name].includes(t)).map(
-      (t) => [name, t] as [StateName, (typeof API_EVENT_TYPES)[number]],
+      (t) => [name, t] as [KnownState, (typeof API_EVENT_TYPES)[number]],
     ),
   );
 
@@ -151,12 +159,12 @@ describe('internal events that do not apply are stale, never 409', () => {
   function internalEvents(): ConnectorEvent[] {
     return [ev.passed('run-x'), ev.failed('run-x'), ev.archiveDue(T0, { usageRecovered: true })];
   }
-  const gated = new Set<StateName>([
+  const gated = new Set<KnownState>([
     'custom.contributing',
     'community.certifying',
     'archived.unarchiveTesting',
   ]);
-  const deprecated = new Set<StateName>(['community.deprecated', 'certified.deprecated']);
+  const deprecated = new Set<KnownState>(['community.deprecated', 'certified.deprecated']);
 
   it.each(STATE_NAMES.map((s) => [s]))('%s', (name) => {
     const from = reach(lifecycle, name);

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ApiClient,
+  ADMIN_TOKEN,
+  deletePrefix,
+  registration,
+  uniquePrefix,
+  waitFor,
+} from '../../support/harness.js';
+import { spawnService, type ServiceProcess } from '../../support/service-process.js';
+
+const HANG_COMMAND =
+  'bash test/integration/fixtures/acceptance.sh {connectorId} {image} {reportDir}';
+
+describe('service processes: restart, crash and shutdown', () => {
+  const processes: ServiceProcess[] = [];
+  const prefixes: string[] = [];
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map((p) => p.kill('SIGKILL')));
+    await Promise.all(prefixes.splice(0).map((p) => deletePrefix(p)));
+  });
+
+  async function spawn(prefix: string, options: Parameters<typeof spawnService>[1] = {}) {
+    const p = await spawnService(prefix, options);
+    processes.push(p);
+    return p;
+  }
+
+  it('SIGTERM stops taking requests, exits 0, and a restart finds everything as it was', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const first = await spawn(prefix);
+    const api = new ApiClient(first.url!, ADMIN_TOKEN);
+    const body = registration();
+    expect((await api.post('/v1/connectors', body)).status).toBe(201);
+    expect(
+      (await api.event(body.id, { type: 'DEPRECATE', reason: 'old', noticeDays: 10 })).status,
+    ).toBe(200);
+    const before = (await api.get(`/v1/connectors/${body.id}`)).body;
+    await waitFor(async () => (await api.get('/v1/catalog')).body.catalogVersion === 2);
+    expect(await first.kill('SIGTERM')).toBe(0);
+
+    const second = await spawn(prefix);
+    const api2 = new ApiClient(second.url!, ADMIN_TOKEN);
+    expect((await api2.get(`/v1/connectors/${body.id}`)).body).toEqual(before);
+    expect((await api2.get(`/v1/connectors/${body.id}/history`)).body.items).toHaveLength(2);
+    expect((await api2.get('/v1/catalog')).body.connectors[0].status).toBe('deprecated');
+    expect(await second.kill('SIGTERM')).toBe(0);
+  });
+
+  it('an acceptance run interrupted by a kill -9 of its worker runs again after restart', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const api = await spawn(prefix, { roles: ['api'] });
+    const client = new ApiClient(api.url!, ADMIN_TOKEN);
+    const env = {
+      LIFECYCLE_ACCEPTANCE_COMMAND: HANG_COMMAND,
+      LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '600',
+    };
+    const worker = await spawn(prefix, { roles: ['worker'], env });
+    const body = registration({ dockerImageTag: '1.0.0-hang' });
+    await client.post('/v1/connectors', body);
+    expect((await client.event(body.id, { type: 'REQUEST_CERTIFICATION' })).status).toBe(202);
+    await waitFor(async () => {
+      const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
+      return runs[0]?.status === 'running';
+    });
+    await worker.kill('SIGKILL');
+
+    // The job is handed back once its lock expires; a new worker (now with a short timeout) runs it.
+    await spawn(prefix, {
+      roles: ['worker'],
+      env: { ...env, LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '0.5' },
+    });
+    const run = await waitFor(
+      async () => {
+        const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
+        return runs[0]?.status === 'timeout' ? runs[0] : undefined;
+      },
+      { timeoutMs: 45_000, what: 'the interrupted run to run again' },
+    );
+    expect(run.attempts).toBe(2);
+    const connector = (await client.get(`/v1/connectors/${body.id}`)).body;
+    expect(connector.state).toBe('community.active');
+  }, 60_000);
+
+  it('SIGTERM hands a running acceptance job back: another worker finishes it', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const api = await spawn(prefix, { roles: ['api'] });
+    const client = new ApiClient(api.url!, ADMIN_TOKEN);
+    const env = {
+      LIFECYCLE_ACCEPTANCE_COMMAND: HANG_COMMAND,
+      LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '600',
+    };
+    const worker = await spawn(prefix, { roles: ['worker'], env });
+    const body = registration({ dockerImageTag: '1.0.0-hang' });
+    await client.post('/v1/connectors', body);
+    await client.event(body.id, { type: 'REQUEST_CERTIFICATION' });
+    await waitFor(async () => {
+      const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
+      return runs[0]?.status === 'running';
+    });
+    expect(await worker.kill('SIGTERM')).toBe(0);
+    const handedBack = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body
+      .items[0];
+    expect(handedBack.status).toBe('queued');
+
+    await spawn(prefix, {
+      roles: ['worker'],
+      env: { ...env, LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '0.5' },
+    });
+    const run = await waitFor(async () => {
+      const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
+      return runs[0]?.status === 'timeout' ? runs[0] : undefined;
+    });
+    expect(run.attempts).toBe(2);
+  }, 60_000);
+
+  it('refuses to start with a clear message for each bad configuration value', async () => {
+    const prefix = uniquePrefix();
+    await expect(
+      spawnService(prefix, { env: { PORT: 'eighty', LIFECYCLE_CERTIFIED_MIN_NOTICE_DAYS: '-3' } }),
+    ).rejects.toThrow(/PORT="eighty"[\s\S]*LIFECYCLE_CERTIFIED_MIN_NOTICE_DAYS="-3"/);
+  });
+});
