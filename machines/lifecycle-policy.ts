@@ -54,8 +54,15 @@ export function checkPolicy(
 ): PolicyViolation | null {
   switch (event.type) {
     case 'DEPRECATE': {
-      if (level !== 'certified') return null;
       const notice = event.noticeDays ?? defaultNoticeDays(level, policy);
+      if (!Number.isFinite(notice) || notice < 0) {
+        return {
+          code: 'NOTICE_INVALID',
+          message: `noticeDays must be a number of days of at least 0; ${notice} given.`,
+          details: { noticeDays: notice },
+        };
+      }
+      if (level !== 'certified') return null;
       if (notice + 1e-9 >= policy.certifiedMinNoticeDays) return null;
       return {
         code: 'NOTICE_TOO_SHORT',

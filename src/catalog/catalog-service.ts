@@ -29,15 +29,15 @@ export class CatalogService {
     const connector = await this.store.get(connectorId);
     if (!connector) return this.version();
     const entry = toCatalogEntry(connector);
-    const version = (await this.redis.eval(
-      UPSERT_CATALOG_ENTRY,
-      2,
-      this.keys.catalogEntries(),
-      this.keys.catalogMeta(),
-      connectorId,
-      connector.version,
-      entry ? JSON.stringify(entry) : '',
-      new Date().toISOString(),
+    const version = (await UPSERT_CATALOG_ENTRY.run(
+      this.redis,
+      [this.keys.catalogEntries(), this.keys.catalogMeta()],
+      [
+        connectorId,
+        connector.version,
+        entry ? JSON.stringify(entry) : '',
+        new Date().toISOString(),
+      ],
     )) as number;
     return Number(version);
   }

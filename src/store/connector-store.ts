@@ -65,20 +65,21 @@ export class ConnectorStore {
       ...input.runs.flatMap((run) => [run.id, JSON.stringify(run)]),
       ...input.outbox.map((entry) => JSON.stringify({ ...entry, version })),
     ];
-    const reply = (await this.redis.eval(
-      COMMIT_EVENT,
-      10,
-      k.connector(id),
-      k.history(id),
-      k.outbox(),
-      k.allConnectors(),
-      k.bySupportLevel(prev.supportLevel),
-      k.byStatus(prev.status),
-      k.bySupportLevel(next.supportLevel),
-      k.byStatus(next.status),
-      k.byType(input.next.context.type),
-      k.runs(id),
-      ...args,
+    const reply = (await COMMIT_EVENT.run(
+      this.redis,
+      [
+        k.connector(id),
+        k.history(id),
+        k.outbox(),
+        k.allConnectors(),
+        k.bySupportLevel(prev.supportLevel),
+        k.byStatus(prev.status),
+        k.bySupportLevel(next.supportLevel),
+        k.byStatus(next.status),
+        k.byType(input.next.context.type),
+        k.runs(id),
+      ],
+      args,
     )) as CommitReply;
     if (reply[0] === 1) return reply[1];
     switch (reply[1]) {

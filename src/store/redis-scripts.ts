@@ -1,3 +1,5 @@
+import { LuaScript } from './lua-script.js';
+
 /**
  * Atomic Redis work as Lua scripts, named after what they do. Each runs as one unit: a reader never
  * sees half of a commit, and a crash never leaves half of one behind.
@@ -14,7 +16,7 @@
  *       5 number of runs R, then R pairs (runId, run JSON), then outbox entry JSONs
  * Returns {1, newVersion} or {0, reason, currentVersion}.
  */
-export const COMMIT_EVENT = `
+export const COMMIT_EVENT = new LuaScript(`
 local expected = tonumber(ARGV[1])
 local current = redis.call('HGET', KEYS[1], 'version')
 if expected == 0 then
@@ -44,7 +46,7 @@ while i <= #ARGV do
   i = i + 1
 end
 return {1, version}
-`;
+`);
 
 /**
  * Updates one connector's entry in the public catalog if it is newer than the stored one.
@@ -52,7 +54,7 @@ return {1, version}
  * ARGV: 1 connector id, 2 connector version, 3 entry JSON ('' = remove), 4 now ISO
  * Returns the catalog version after the call.
  */
-export const UPSERT_CATALOG_ENTRY = `
+export const UPSERT_CATALOG_ENTRY = new LuaScript(`
 local stored = redis.call('HGET', KEYS[2], 'v:' .. ARGV[1])
 if stored and tonumber(stored) >= tonumber(ARGV[2]) then
   return tonumber(redis.call('HGET', KEYS[2], 'version') or '0')
@@ -72,4 +74,4 @@ else
 end
 redis.call('HSET', KEYS[2], 'generatedAt', ARGV[4])
 return redis.call('HINCRBY', KEYS[2], 'version', 1)
-`;
+`);

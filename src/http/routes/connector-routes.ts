@@ -65,7 +65,10 @@ export function connectorRoutes(s: AppServices): Router {
     // 404 and 403 before the payload is examined: callers who may not send it learn nothing more.
     const current = await s.store.require(id);
     s.service.authorize(current, type, principalOf(res));
-    const payload: ApiEventInput = parseInput<z.ZodType<ApiEventInput>>(eventBodies[type], req.body);
+    const payload: ApiEventInput = parseInput<z.ZodType<ApiEventInput>>(
+      eventBodies[type],
+      req.body,
+    );
     const ifMatch = parseIfMatch(req.get('if-match'));
     if (ifMatch !== undefined && Number.isNaN(ifMatch)) {
       throw new PreconditionFailedError(

@@ -67,7 +67,11 @@ async function expectReflected(
       const d = await catalog();
       return check(d) ? d : undefined;
     },
-    { timeoutMs: 1000, intervalMs: 20, what: `the catalog to reflect ${String(event.type)} on ${id}` },
+    {
+      timeoutMs: 1000,
+      intervalMs: 20,
+      what: `the catalog to reflect ${String(event.type)} on ${id}`,
+    },
   );
   expect(doc.catalogVersion).toBeGreaterThan(versionBefore);
   return doc;
@@ -102,8 +106,13 @@ beforeAll(async () => {
   await waitForState(c.certifiedDeprecated, 'certified.active');
   await waitForState(c.failedContribution, 'custom.active');
   expect(
-    (await svc.api.event(c.certifiedDeprecated, { type: 'DEPRECATE', reason: 'eol', noticeDays: 120 }))
-      .status,
+    (
+      await svc.api.event(c.certifiedDeprecated, {
+        type: 'DEPRECATE',
+        reason: 'eol',
+        noticeDays: 120,
+      })
+    ).status,
   ).toBe(200);
   // the catalog worker catches up
   await waitFor(
@@ -240,7 +249,8 @@ describe('GET /v1/catalog', () => {
       (d) => entry(d, id) === undefined,
     );
     versions.push(archived.catalogVersion);
-    for (let i = 1; i < versions.length; i++) expect(versions[i]!).toBeGreaterThan(versions[i - 1]!);
+    for (let i = 1; i < versions.length; i++)
+      expect(versions[i]!).toBeGreaterThan(versions[i - 1]!);
   });
 
   test('certification and demotion are reflected', async () => {
@@ -324,7 +334,10 @@ describe('GET /v1/catalog/registry.json', () => {
 
     const certifiedEntry = entry(doc, c.certified)!;
     const certified = reg.sources.find((s) => s.sourceDefinitionId === certifiedEntry.definitionId);
-    expect(certified).toMatchObject({ supportLevel: 'certified', releaseStage: 'generally_available' });
+    expect(certified).toMatchObject({
+      supportLevel: 'certified',
+      releaseStage: 'generally_available',
+    });
 
     for (const s of reg.sources) expect(s.sourceDefinitionId).toMatch(/^[0-9a-f-]{36}$/);
     for (const d of reg.destinations) {
@@ -363,8 +376,8 @@ describe('GET /v1/catalog/registry.json', () => {
     const first = await svc.as(null).get('/v1/catalog/registry.json');
     const etag = first.headers.get('etag');
     expect(etag).toBeTruthy();
-    expect((await svc.as(null).get('/v1/catalog/registry.json', { 'if-none-match': etag! })).status).toBe(
-      304,
-    );
+    expect(
+      (await svc.as(null).get('/v1/catalog/registry.json', { 'if-none-match': etag! })).status,
+    ).toBe(304);
   });
 });

@@ -7,14 +7,7 @@ import {
   type ApiClient,
   type TestService,
 } from '../../support/harness.js';
-import {
-  dateInDays,
-  DAY_MS,
-  errorPaths,
-  expectProblem,
-  expectUnchanged,
-  mark,
-} from './helpers.js';
+import { dateInDays, DAY_MS, errorPaths, expectProblem, expectUnchanged, mark } from './helpers.js';
 
 let svc: TestService;
 let reader: ApiClient;
@@ -39,7 +32,10 @@ afterAll(async () => {
 });
 
 async function register(overrides: Record<string, unknown> = {}): Promise<string> {
-  const res = await svc.api.post('/v1/connectors', registration({ maintainers: [OWNER], ...overrides }));
+  const res = await svc.api.post(
+    '/v1/connectors',
+    registration({ maintainers: [OWNER], ...overrides }),
+  );
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
@@ -115,7 +111,9 @@ describe('accepted events: 200 with the connector, version + 1', () => {
     const id = await register();
     const res = await maintainer.event(id, { type: 'DEPRECATE', reason: 'old' });
     expect(res.status).toBe(200);
-    expect(Date.parse(res.body.deprecation.archiveAt as string)).toBeGreaterThan(Date.now() + DAY_MS);
+    expect(Date.parse(res.body.deprecation.archiveAt as string)).toBeGreaterThan(
+      Date.now() + DAY_MS,
+    );
   });
 
   test('DEPRECATE a community connector with noticeDays 0: archived when the timer fires', async () => {
@@ -157,7 +155,9 @@ describe('accepted events: 200 with the connector, version + 1', () => {
     });
 
     const deprecated = await register();
-    expect((await maintainer.event(deprecated, { type: 'DEPRECATE', reason: 'x' })).status).toBe(200);
+    expect((await maintainer.event(deprecated, { type: 'DEPRECATE', reason: 'x' })).status).toBe(
+      200,
+    );
     const res2 = await maintainer.event(deprecated, { type: 'ARCHIVE', reason: 'now' });
     expect(res2.status).toBe(200);
     expect(res2.body).toMatchObject({ state: 'archived.idle', version: 3 });
@@ -191,7 +191,10 @@ describe('accepted events: 200 with the connector, version + 1', () => {
   test('PUBLISH_RELEASE on a deprecated and on a custom connector', async () => {
     const deprecated = await register();
     await maintainer.event(deprecated, { type: 'DEPRECATE', reason: 'x' });
-    const res = await maintainer.event(deprecated, { type: 'PUBLISH_RELEASE', dockerImageTag: '1.0.1' });
+    const res = await maintainer.event(deprecated, {
+      type: 'PUBLISH_RELEASE',
+      dockerImageTag: '1.0.1',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ state: 'community.deprecated', dockerImageTag: '1.0.1' });
 
@@ -228,7 +231,11 @@ describe('accepted events: 200 with the connector, version + 1', () => {
     const res = await maintainer.event(id, { type: 'REQUEST_CERTIFICATION' });
     expect(res.status).toBe(202);
     expect(res.headers.get('etag')).toBe('"v2"');
-    expect(res.body).toMatchObject({ state: 'community.certifying', version: 2, allowedEvents: [] });
+    expect(res.body).toMatchObject({
+      state: 'community.certifying',
+      version: 2,
+      allowedEvents: [],
+    });
     await waitForState(id, 'certified.active');
     const now = await svc.api.get(`/v1/connectors/${id}`);
     expect(now.body).toMatchObject({ supportLevel: 'certified', status: 'active', version: 3 });
@@ -290,7 +297,9 @@ describe('accepted events: 200 with the connector, version + 1', () => {
       },
     });
     expect(res.status).toBe(200);
-    expect(res.body.breakingChanges['2.0.0'].upgradeDeadline).toBe(`${dateInDays(8)}T00:00:00.000Z`);
+    expect(res.body.breakingChanges['2.0.0'].upgradeDeadline).toBe(
+      `${dateInDays(8)}T00:00:00.000Z`,
+    );
 
     const deadline = new Date(Date.now() + 10 * DAY_MS).toISOString();
     const res2 = await maintainer.event(source, {
@@ -339,7 +348,10 @@ describe('accepted events: 200 with the connector, version + 1', () => {
     expect(res.body.state).toBe('archived.unarchiveTesting');
     await waitForState(id, 'archived.unarchiveReview');
     const review = await svc.api.get(`/v1/connectors/${id}`);
-    expect([...review.body.allowedEvents].sort()).toEqual(['APPROVE_UNARCHIVE', 'REJECT_UNARCHIVE']);
+    expect([...review.body.allowedEvents].sort()).toEqual([
+      'APPROVE_UNARCHIVE',
+      'REJECT_UNARCHIVE',
+    ]);
 
     const approved = await maintainer.event(id, { type: 'APPROVE_UNARCHIVE', reason: 'ok' });
     expect(approved.status).toBe(200);
@@ -360,7 +372,10 @@ describe('accepted events: 200 with the connector, version + 1', () => {
     await waitForState(id, 'archived.unarchiveReview');
     const rejected = await maintainer.event(id, { type: 'REJECT_UNARCHIVE', reason: 'no' });
     expect(rejected.status).toBe(200);
-    expect(rejected.body).toMatchObject({ state: 'archived.idle', allowedEvents: ['REQUEST_UNARCHIVE'] });
+    expect(rejected.body).toMatchObject({
+      state: 'archived.idle',
+      allowedEvents: ['REQUEST_UNARCHIVE'],
+    });
   });
 });
 
@@ -428,7 +443,11 @@ describe('422: a policy blocked the event', () => {
     const id = await certified();
     await expectBlocked(id, { type: 'DEPRECATE', reason: 'x', noticeDays: 30 }, 'NOTICE_TOO_SHORT');
     await expectBlocked(id, { type: 'DEPRECATE', reason: 'x', noticeDays: 0 }, 'NOTICE_TOO_SHORT');
-    await expectBlocked(id, { type: 'DEPRECATE', reason: 'x', noticeDays: 89.5 }, 'NOTICE_TOO_SHORT');
+    await expectBlocked(
+      id,
+      { type: 'DEPRECATE', reason: 'x', noticeDays: 89.5 },
+      'NOTICE_TOO_SHORT',
+    );
   });
 
   test('PUBLISH_RELEASE with a tag that is not greater', async () => {
@@ -511,7 +530,11 @@ describe('400: bad event input', () => {
   test('internal event types are never accepted from the API', async () => {
     const gated = await register();
     await expectInvalid(gated, { type: 'ACCEPTANCE_PASSED', runId: 'run-x' }, 'body.type');
-    await expectInvalid(gated, { type: 'ACCEPTANCE_FAILED', runId: 'run-x', outcome: 'failed' }, 'body.type');
+    await expectInvalid(
+      gated,
+      { type: 'ACCEPTANCE_FAILED', runId: 'run-x', outcome: 'failed' },
+      'body.type',
+    );
     const deprecated = await register();
     await maintainer.event(deprecated, { type: 'DEPRECATE', reason: 'x' });
     await expectInvalid(
@@ -548,8 +571,16 @@ describe('400: bad event input', () => {
 
   test('bad DEPRECATE values', async () => {
     await expectInvalid(id, { type: 'DEPRECATE', reason: 'x', noticeDays: -1 }, 'body.noticeDays');
-    await expectInvalid(id, { type: 'DEPRECATE', reason: 'x', noticeDays: '30' }, 'body.noticeDays');
-    await expectInvalid(id, { type: 'DEPRECATE', reason: 'x', replacement: 'Not An Id' }, 'body.replacement');
+    await expectInvalid(
+      id,
+      { type: 'DEPRECATE', reason: 'x', noticeDays: '30' },
+      'body.noticeDays',
+    );
+    await expectInvalid(
+      id,
+      { type: 'DEPRECATE', reason: 'x', replacement: 'Not An Id' },
+      'body.replacement',
+    );
   });
 
   test('bad PUBLISH_RELEASE values', async () => {
@@ -569,9 +600,31 @@ describe('400: bad event input', () => {
       change({ migrationDocumentationUrl: 'ftp://docs.example.com/m' }),
       'body.breakingChange.migrationDocumentationUrl',
     );
-    await expectInvalid(id, change({ upgradeDeadline: 'next week' }), 'body.breakingChange.upgradeDeadline');
-    await expectInvalid(id, change({ upgradeDeadline: '2030-02-30' }), 'body.breakingChange.upgradeDeadline');
+    await expectInvalid(
+      id,
+      change({ upgradeDeadline: 'next week' }),
+      'body.breakingChange.upgradeDeadline',
+    );
     await expectInvalid(id, change({ message: '' }), 'body.breakingChange.message');
+  });
+
+  test('an impossible calendar date as upgradeDeadline is refused, not rolled over', async () => {
+    // 2030-02-30 does not exist; it must not silently become 2030-03-02.
+    for (const upgradeDeadline of ['2030-02-30', '2030-04-31', '2030-02-29T10:00:00Z']) {
+      await expectInvalid(
+        id,
+        {
+          type: 'PUBLISH_RELEASE',
+          dockerImageTag: '5.0.0',
+          breakingChange: {
+            message: 'm',
+            upgradeDeadline,
+            migrationDocumentationUrl: 'https://docs.example.com/m',
+          },
+        },
+        'body.breakingChange.upgradeDeadline',
+      );
+    }
   });
 
   test('a body that is not an object', async () => {
@@ -584,7 +637,9 @@ describe('400: bad event input', () => {
     const gone = await archived();
     const before = await mark(svc.api, gone);
     const res = await stranger.event(gone, { type: 'REQUEST_UNARCHIVE', dockerImageTag: '1.1.0' });
-    expect(errorPaths(res)).toEqual(expect.arrayContaining(['body.justification', 'body.cdkVersion']));
+    expect(errorPaths(res)).toEqual(
+      expect.arrayContaining(['body.justification', 'body.cdkVersion']),
+    );
     await expectUnchanged(svc.api, gone, before);
   });
 });
@@ -669,9 +724,9 @@ describe('404', () => {
 describe('If-Match', () => {
   test('a stale ETag → 412 and nothing changes; the current one → 200', async () => {
     const id = await register();
-    expect((await maintainer.event(id, { type: 'PUBLISH_RELEASE', dockerImageTag: '1.1.0' })).status).toBe(
-      200,
-    );
+    expect(
+      (await maintainer.event(id, { type: 'PUBLISH_RELEASE', dockerImageTag: '1.1.0' })).status,
+    ).toBe(200);
     const before = await mark(svc.api, id);
     expect(before.etag).toBe('"v2"');
 
@@ -683,15 +738,27 @@ describe('If-Match', () => {
     expectProblem(stale, 412);
     await expectUnchanged(svc.api, id, before);
 
-    const ahead = await maintainer.event(id, { type: 'DEPRECATE', reason: 'x' }, { 'if-match': '"v3"' });
+    const ahead = await maintainer.event(
+      id,
+      { type: 'DEPRECATE', reason: 'x' },
+      { 'if-match': '"v3"' },
+    );
     expectProblem(ahead, 412);
     await expectUnchanged(svc.api, id, before);
 
-    const garbage = await maintainer.event(id, { type: 'DEPRECATE', reason: 'x' }, { 'if-match': 'nonsense' });
+    const garbage = await maintainer.event(
+      id,
+      { type: 'DEPRECATE', reason: 'x' },
+      { 'if-match': 'nonsense' },
+    );
     expectProblem(garbage, 412);
     await expectUnchanged(svc.api, id, before);
 
-    const ok = await maintainer.event(id, { type: 'DEPRECATE', reason: 'x' }, { 'if-match': before.etag! });
+    const ok = await maintainer.event(
+      id,
+      { type: 'DEPRECATE', reason: 'x' },
+      { 'if-match': before.etag! },
+    );
     expect(ok.status).toBe(200);
     expect(ok.headers.get('etag')).toBe('"v3"');
     expect(ok.body.state).toBe('community.deprecated');
@@ -702,7 +769,11 @@ describe('If-Match', () => {
     const before = await mark(svc.api, id);
     const results = await Promise.all(
       ['2.0.0', '3.0.0', '4.0.0', '5.0.0', '6.0.0'].map((dockerImageTag) =>
-        maintainer.event(id, { type: 'PUBLISH_RELEASE', dockerImageTag }, { 'if-match': before.etag! }),
+        maintainer.event(
+          id,
+          { type: 'PUBLISH_RELEASE', dockerImageTag },
+          { 'if-match': before.etag! },
+        ),
       ),
     );
     const won = results.filter((r) => r.status === 200);

@@ -124,6 +124,21 @@ describe('POST /v1/connectors', () => {
     expect((await svc.api.get(`/v1/connectors/${body.id}/history`)).body.items).toHaveLength(1);
   });
 
+  test('concurrent registrations of one id: exactly one 201, the others 409', async () => {
+    const body = registration();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        svc.api.post('/v1/connectors', { ...body, name: `Racer ${i}` }),
+      ),
+    );
+    const created = results.filter((r) => r.status === 201);
+    expect(created).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 201)) expectProblem(r, 409);
+    const got = await svc.api.get(`/v1/connectors/${body.id}`);
+    expect(got.body.name).toBe(created[0]!.body.name);
+    expect((await svc.api.get(`/v1/connectors/${body.id}/history`)).body.items).toHaveLength(1);
+  });
+
   test('403 for a reader, 401 without or with a bad token; nothing is stored', async () => {
     const reader = svc.as(await svc.tokenFor('reader'));
     const body = registration();

@@ -18,7 +18,12 @@ afterAll(async () => {
 });
 
 /** A raw request: any method, body and headers. */
-async function raw(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) {
+async function raw(
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${svc.api.base}${path}`, {
     method,
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
@@ -54,14 +59,19 @@ describe('errors are application/problem+json', () => {
   });
 
   test('415 for a body that is not JSON', async () => {
-    const body = JSON.stringify(registration());
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+    const reg = registration();
+    const body = JSON.stringify(reg);
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/xml',
+      'application/json; charset=latin1',
+    ]) {
       const res = await raw('POST', '/v1/connectors', body, { 'content-type': type });
       expectProblem(res, 415);
     }
     // nothing was registered
-    const list = await svc.api.get('/v1/connectors?limit=500');
-    expect(list.body.items).toEqual([]);
+    expectProblem(await svc.api.get(`/v1/connectors/${reg.id}`), 404);
   });
 
   test('415 for a body without a content type', async () => {
@@ -92,7 +102,10 @@ describe('errors are application/problem+json', () => {
     const unauth = expectProblem(await svc.as(null).get('/v1/connectors'), 401);
     expect(unauth.detail.length).toBeGreaterThan(0);
     const reader = svc.as(await svc.tokenFor('reader'));
-    const forbidden = expectProblem(await reader.post('/v1/tokens', { subject: 'a', role: 'admin' }), 403);
+    const forbidden = expectProblem(
+      await reader.post('/v1/tokens', { subject: 'a', role: 'admin' }),
+      403,
+    );
     expect(forbidden.detail.length).toBeGreaterThan(0);
   });
 
@@ -101,13 +114,29 @@ describe('errors are application/problem+json', () => {
     const attempts: [string, string, string | undefined][] = [
       ['POST', '/v1/connectors', '{"__proto__": {"admin": true}}'],
       ['POST', '/v1/connectors', '{"constructor": {"prototype": {"x": 1}}}'],
-      ['POST', '/v1/connectors', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]'],
-      ['POST', '/v1/connectors', JSON.stringify(registration({ maintainers: [{}], name: { $gt: '' } }))],
+      [
+        'POST',
+        '/v1/connectors',
+        '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]',
+      ],
+      [
+        'POST',
+        '/v1/connectors',
+        JSON.stringify(registration({ maintainers: [{}], name: { $gt: '' } })),
+      ],
       ['POST', '/v1/connectors', '1e999999'],
       ['POST', '/v1/connectors', '"\\ud800"'],
       ['POST', `/v1/connectors/${id}/events`, '{"type": {"toString": 1}}'],
-      ['POST', `/v1/connectors/${id}/events`, '{"type": "DEPRECATE", "reason": "x", "noticeDays": 1e308}'],
-      ['POST', `/v1/connectors/${id}/events`, '{"type": "PUBLISH_RELEASE", "dockerImageTag": "99999999999999999999.0.0"}'],
+      [
+        'POST',
+        `/v1/connectors/${id}/events`,
+        '{"type": "DEPRECATE", "reason": "x", "noticeDays": 1e308}',
+      ],
+      [
+        'POST',
+        `/v1/connectors/${id}/events`,
+        '{"type": "PUBLISH_RELEASE", "dockerImageTag": "99999999999999999999.0.0"}',
+      ],
       ['POST', `/v1/connectors/${id}/events`, '{"type": "__proto__"}'],
       ['POST', '/v1/connectors/%E0%A4%A/events', '{"type": "ARCHIVE", "reason": "x"}'],
       ['GET', '/v1/connectors/%00', undefined],
@@ -121,8 +150,16 @@ describe('errors are application/problem+json', () => {
       ['POST', '/v1/tokens', '{"subject": "a\\u0000b", "role": "reader"}'],
     ];
     for (const [method, path, body] of attempts) {
-      const res = await raw(method, path, body, body !== undefined ? { 'content-type': 'application/json' } : {});
-      expect(res.status, `${method} ${path} ${body ?? ''} → ${res.status} ${res.text}`).toBeLessThan(500);
+      const res = await raw(
+        method,
+        path,
+        body,
+        body !== undefined ? { 'content-type': 'application/json' } : {},
+      );
+      expect(
+        res.status,
+        `${method} ${path} ${body ?? ''} → ${res.status} ${res.text}`,
+      ).toBeLessThan(500);
       if (res.status >= 400) expectProblem(res, res.status);
     }
     // the connector is untouched

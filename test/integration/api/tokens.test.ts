@@ -33,7 +33,7 @@ async function storedStrings(prefix: string): Promise<string[]> {
         else if (type === 'hash') out.push(...Object.entries(await redis.hgetall(key)).flat());
         else if (type === 'list') out.push(...(await redis.lrange(key, 0, -1)));
         else if (type === 'set') out.push(...(await redis.smembers(key)));
-        else if (type === 'zset') out.push(...(await redis.zrange(key, 0, -1)));
+        else if (type === 'zset') out.push(...(await redis.zrange(key, '0', '-1')));
       }
     } while (cursor !== '0');
   } finally {
