@@ -1,7 +1,20 @@
-import { createLogger } from '../src/logger.js';
-import { loadConfig } from '../src/config.js';
-import { startRedisServer } from '../src/redis/redis-server.js';
-import { startService } from '../src/service.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { freePort, startRedisServer } from '../src/redis/redis-server.js';
+
+async function waitUntilUp(base: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('service did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 export interface ThroughputResult {
   events: number;
@@ -31,15 +44,21 @@ export async function measureApiThroughput({
   persistent = true,
 } = {}): Promise<ThroughputResult> {
   const redis = await startRedisServer({ persistent, dir: `/tmp/lifecycle-bench-${process.pid}` });
-  const config = loadConfig({
-    REDIS_URL: redis.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    LIFECYCLE_ADMIN_TOKEN: TOKEN,
+  // The service runs in its own process, as deployed; this process only generates load.
+  const port = await freePort();
+  const service = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      REDIS_URL: redis.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      LIFECYCLE_ADMIN_TOKEN: TOKEN,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const service = await startService(config, createLogger('silent'));
-  const base = service.url!;
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntilUp(base);
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
   try {
     const ids = Array.from({ length: connectors }, (_, i) => `source-bench-${i}`);
@@ -99,7 +118,9 @@ export async function measureApiThroughput({
     };
   } finally {
     if (process.env.BENCH_REDIS_STATS) {
-      const info = await service.services.redis.info('commandstats');
+      const client = new Redis(redis.url);
+      const info = await client.info('commandstats');
+      await client.quit();
       const rows = info
         .split('\n')
         .filter((l) => l.startsWith('cmdstat_'))
@@ -108,7 +129,8 @@ export async function measureApiThroughput({
         .slice(0, 12);
       console.table(rows);
     }
-    await service.stop();
+    service.kill('SIGTERM');
+    await once(service, 'exit');
     await redis.stop();
   }
 }
