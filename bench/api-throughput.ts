@@ -46,17 +46,26 @@ export async function measureApiThroughput({
   const redis = await startRedisServer({ persistent, dir: `/tmp/lifecycle-bench-${process.pid}` });
   // The service runs in its own process, as deployed; this process only generates load.
   const port = await freePort();
-  const service = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      REDIS_URL: redis.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      LIFECYCLE_ADMIN_TOKEN: TOKEN,
+  const service = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ],
+    {
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        LIFECYCLE_ADMIN_TOKEN: TOKEN,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   await waitUntilUp(base);
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -124,7 +133,11 @@ export async function measureApiThroughput({
       const rows = info
         .split('\n')
         .filter((l) => l.startsWith('cmdstat_'))
-        .map((l) => ({ cmd: l.split(':')[0], usec: Number(/usec=(\d+)/.exec(l)?.[1]), calls: Number(/calls=(\d+)/.exec(l)?.[1]) }))
+        .map((l) => ({
+          cmd: l.split(':')[0],
+          usec: Number(/usec=(\d+)/.exec(l)?.[1]),
+          calls: Number(/calls=(\d+)/.exec(l)?.[1]),
+        }))
         .sort((a, b) => b.usec - a.usec)
         .slice(0, 12);
       console.table(rows);

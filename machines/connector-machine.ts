@@ -39,7 +39,6 @@ export interface ScheduleRemindersParams {
   reminders: { daysBefore: number; at: string }[];
 }
 
-
 function gateFor(event: EventMeta, purpose: GatePurpose, image: string): PendingGate {
   return {
     runId: `run-${event.eventId}`,

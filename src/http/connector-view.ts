@@ -40,3 +40,12 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   const m = /^\s*(?:W\/)?"v(\d{1,15})"\s*$/.exec(header);
   return m ? Number(m[1]) : Number.NaN;
 }
+
+/** Whether an If-None-Match header (a list, weak or strong, or *) matches the ETag. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === etag || tag === '*';
+  });
+}

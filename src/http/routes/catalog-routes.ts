@@ -3,11 +3,11 @@ import type { AppServices } from '../../app-services.js';
 import { describeMachine } from '../../../machines/connector-lifecycle.js';
 import { API_EVENT_TYPES, INTERNAL_EVENT_TYPES } from '../../../machines/connector-events.js';
 import { toRegistry } from '../../catalog/catalog-entry.js';
+import { etagMatches } from '../connector-view.js';
 
 function notModified(req: Request, res: Response, etag: string): boolean {
   res.set('ETag', etag).set('Cache-Control', 'public, max-age=0, must-revalidate');
-  const header = req.get('if-none-match');
-  if (header && header.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+  if (etagMatches(req.get('if-none-match'), etag)) {
     res.status(304).end();
     return true;
   }

@@ -4,7 +4,7 @@ import type { ApiEventInput } from '../../lifecycle/lifecycle-service.js';
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.js';
 import type { AppServices } from '../../app-services.js';
 import { principalOf, requireRole } from '../auth-middleware.js';
-import { connectorEtag, connectorView, parseIfMatch } from '../connector-view.js';
+import { connectorEtag, connectorView, etagMatches, parseIfMatch } from '../connector-view.js';
 import { eventBodies, eventType, listConnectorsQuery, registrationBody } from '../schemas.js';
 import { parseInput } from '../validate.js';
 
@@ -52,7 +52,7 @@ export function connectorRoutes(s: AppServices): Router {
     const connector = await s.store.require(req.params.id as string);
     const etag = connectorEtag(connector);
     res.set('ETag', etag);
-    if (req.get('if-none-match') === etag) {
+    if (etagMatches(req.get('if-none-match'), etag)) {
       res.status(304).end();
       return;
     }
