@@ -6,6 +6,7 @@ import { CatalogService } from './catalog/catalog-service.js';
 import type { Config } from './config.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { LifecycleService } from './lifecycle/lifecycle-service.js';
+import { SubscriptionStore } from './notifications/subscription-store.js';
 import { ConnectorStore } from './store/connector-store.js';
 import { Keys } from './store/keys.js';
 
@@ -21,6 +22,7 @@ export interface AppServices {
   service: LifecycleService;
   catalog: CatalogService;
   tokens: TokenStore;
+  subscriptions: SubscriptionStore;
   queues: JobQueues;
   /** a new connection (for blocking readers and workers) */
   connect(options?: RedisOptions): Redis;
@@ -51,6 +53,7 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     service: new LifecycleService(store, lifecycle),
     catalog: new CatalogService(redis, keys, store),
     tokens: new TokenStore(redis, keys, config.adminToken),
+    subscriptions: new SubscriptionStore(redis, keys),
     queues,
     connect,
     async close() {

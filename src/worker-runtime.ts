@@ -1,6 +1,8 @@
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import { acceptanceProcessor } from '../workers/acceptance-worker.js';
 import { catalogProcessor } from '../workers/catalog-worker.js';
+import { deliveryProcessor } from '../workers/delivery-worker.js';
+import { notificationProcessor } from '../workers/notification-worker.js';
 import { timerProcessor } from '../workers/timer-worker.js';
 import type { AppServices } from './app-services.js';
 import { QUEUES, type QueueKey } from './jobs/job-catalog.js';
@@ -59,6 +61,22 @@ export class WorkerRuntime {
         shutdown: this.shutdown.signal,
       }),
       { concurrency: s.config.acceptance.concurrency },
+    );
+    this.add(
+      'notifications',
+      notificationProcessor({
+        subscriptions: s.subscriptions,
+        queues: s.queues,
+        webhooks: s.config.webhooks,
+      }),
+      { concurrency: 8 },
+    );
+    // Each delivery is its own job and a slow receiver holds one slot for at most the timeout, so
+    // one slow or dead receiver never delays the others.
+    this.add(
+      'deliveries',
+      deliveryProcessor({ subscriptions: s.subscriptions, webhooks: s.config.webhooks }),
+      { concurrency: 64 },
     );
     this.add(
       'timers',

@@ -7,6 +7,7 @@ import { problemHandler, sendProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 const BODY_LIMIT = '1mb';
@@ -55,6 +56,7 @@ export function createApp(s: AppServices): express.Express {
   v1.use(authenticate(s.tokens));
   v1.use(tokenRoutes(s));
   v1.use(connectorRoutes(s));
+  v1.use(subscriptionRoutes(s));
   app.use('/v1', v1);
 
   app.use((req: Request, res: Response) => {

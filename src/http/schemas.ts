@@ -3,6 +3,7 @@ import { API_EVENT_TYPES } from '../../machines/connector-events.js';
 import { CONNECTOR_TYPES, STATUSES, SUPPORT_LEVELS } from '../../machines/connector-types.js';
 import { normalizeDeadline } from '../../machines/time.js';
 import { ROLES } from '../auth/roles.js';
+import { NOTIFICATION_TYPES } from '../../machines/notification-types.js';
 
 /** Request schemas: every input is validated here, at the boundary; the inside trusts its types. */
 
@@ -125,3 +126,10 @@ export const listConnectorsQuery = z.object({
 });
 
 export const tokenBody = z.strictObject({ subject, role: z.enum(ROLES) });
+
+export const subscriptionBody = z.strictObject({
+  url: httpUrl,
+  secret: z.string().min(1).max(512),
+  events: z.array(z.enum(NOTIFICATION_TYPES)).min(1).max(NOTIFICATION_TYPES.length).optional(),
+  connectorIds: z.array(connectorId).min(1).max(1000).optional(),
+});

@@ -28,6 +28,16 @@ export const acceptanceJob = z.object({
   requestId: z.string().optional(),
 });
 
+/** One webhook delivery: one event to one subscription; `body` is the exact bytes that are signed. */
+export const deliveryJob = z.object({
+  deliveryId: z.string(),
+  subscriptionId: z.string(),
+  eventId: z.string(),
+  type: z.string(),
+  connectorId: z.string(),
+  body: z.string(),
+});
+
 export const timerJob = z.discriminatedUnion('timer', [
   z.object({ timer: z.literal('archiveDue'), connectorId: z.string(), archiveAt: z.string() }),
   z.object({
@@ -44,6 +54,7 @@ export type CatalogJob = z.infer<typeof catalogJob>;
 export type NotificationJob = z.infer<typeof notificationJob>;
 export type AcceptanceJob = z.infer<typeof acceptanceJob>;
 export type TimerJob = z.infer<typeof timerJob>;
+export type DeliveryJob = z.infer<typeof deliveryJob>;
 
 const keepFinished: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
   // Kept long enough that a re-relayed outbox entry finds its job and is not run twice.
@@ -61,6 +72,12 @@ export const QUEUES = {
     name: 'notifications',
     schema: notificationJob,
     options: { attempts: 20, backoff: { type: 'exponential', delay: 1000 }, ...keepFinished },
+  },
+  deliveries: {
+    name: 'deliveries',
+    schema: deliveryJob,
+    // attempts and backoff come from LIFECYCLE_WEBHOOK_* at fan-out (see notification-worker.ts)
+    options: { attempts: 10, backoff: { type: 'exponential', delay: 30_000 }, ...keepFinished },
   },
   acceptance: {
     name: 'acceptance',

@@ -42,6 +42,12 @@ export class Keys {
   tokenByHash(hash: string): string {
     return `${this.prefix}:token-hash:${hash}`;
   }
+  subscriptions(): string {
+    return `${this.prefix}:subscriptions`;
+  }
+  deliveries(subscriptionId: string): string {
+    return `${this.prefix}:deliveries:${subscriptionId}`;
+  }
   /** BullMQ's own prefix: its keys live apart from ours. */
   queuePrefix(): string {
     return `${this.prefix}-bull`;
