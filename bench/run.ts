@@ -1,17 +1,29 @@
 import { cpus, totalmem } from 'node:os';
 import { measureApiThroughput } from './api-throughput.js';
+import { measureNotificationLatency } from './notification-latency.js';
 
-/** `npm run bench`: prints each figure; not a test. */
+/** `npm run bench [-- api|latency ...]`: prints each figure; not a test. */
 async function main(): Promise<void> {
+  const only = new Set(process.argv.slice(2));
+  const want = (name: string) => only.size === 0 || only.has(name);
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
   );
-  const api = await measureApiThroughput();
-  console.log(
-    `API events (PUBLISH_RELEASE, 200 connectors, 32 clients, Redis AOF fsync always): ` +
-      `${api.eventsPerSecond.toFixed(0)} events/s over ${api.events} events, ` +
-      `p50 ${api.p50Ms.toFixed(1)} ms, p99 ${api.p99Ms.toFixed(1)} ms, errors ${api.errors}`,
-  );
+  if (want('api')) {
+    const api = await measureApiThroughput();
+    console.log(
+      `API events (PUBLISH_RELEASE, 200 connectors, 32 clients, Redis AOF fsync always): ` +
+        `${api.eventsPerSecond.toFixed(0)} events/s over ${api.events} events, ` +
+        `p50 ${api.p50Ms.toFixed(1)} ms, p99 ${api.p99Ms.toFixed(1)} ms, errors ${api.errors}`,
+    );
+  }
+  if (want('latency')) {
+    const latency = await measureNotificationLatency();
+    console.log(
+      `notification latency (event accepted → webhook received, ${latency.events} events, 8 clients): ` +
+        `p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms, max ${latency.maxMs.toFixed(1)} ms`,
+    );
+  }
 }
 
 main().catch((err: unknown) => {
