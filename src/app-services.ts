@@ -7,6 +7,9 @@ import type { Config } from './config.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { LifecycleService } from './lifecycle/lifecycle-service.js';
 import { SubscriptionStore } from './notifications/subscription-store.js';
+import { ArchivalSweeper } from './archival/archival-sweeper.js';
+import { SweepStore } from './archival/sweep-store.js';
+import { UsageStore } from './usage/usage-store.js';
 import { ConnectorStore } from './store/connector-store.js';
 import { Keys } from './store/keys.js';
 
@@ -23,6 +26,9 @@ export interface AppServices {
   catalog: CatalogService;
   tokens: TokenStore;
   subscriptions: SubscriptionStore;
+  usage: UsageStore;
+  sweeps: SweepStore;
+  sweeper: ArchivalSweeper;
   queues: JobQueues;
   /** a new connection (for blocking readers and workers) */
   connect(options?: RedisOptions): Redis;
@@ -42,6 +48,10 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
   const lifecycle = new ConnectorLifecycle(config.policy);
   const store = new ConnectorStore(redis, config.keyPrefix);
   const queues = new JobQueues(connect(), keys.queuePrefix());
+  const service = new LifecycleService(store, lifecycle);
+  const usage = new UsageStore(redis, keys);
+  const sweeps = new SweepStore(redis, keys);
+  const sweeper = new ArchivalSweeper({ redis, keys, store, usage, sweeps, service, config });
   return {
     config,
     logger,
@@ -50,10 +60,13 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     keys,
     lifecycle,
     store,
-    service: new LifecycleService(store, lifecycle),
+    service,
     catalog: new CatalogService(redis, keys, store),
     tokens: new TokenStore(redis, keys, config.adminToken),
     subscriptions: new SubscriptionStore(redis, keys),
+    usage,
+    sweeps,
+    sweeper,
     queues,
     connect,
     async close() {

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createApp } from './http/create-app.js';
 import { startRedisServer, type RedisServerHandle } from './redis/redis-server.js';
 import { WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';
+import { toError } from './errors.js';
 
 export const SERVICE_ROLES = ['api', 'worker', 'scheduler'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
@@ -54,6 +55,30 @@ export async function startService(
     });
     await workers.start();
     logger.info({ roles: [...roles] }, 'workers started');
+  }
+
+  if (roles.has('scheduler')) {
+    // Idempotent: every scheduler process upserts the same Job Scheduler, so each cron tick
+    // yields one sweep job however many schedulers run.
+    try {
+      await services.queues.get('sweeps').upsertJobScheduler(
+        'archival-sweep',
+        { pattern: config.archival.cron, tz: 'UTC' },
+        {
+          name: 'scheduled',
+          data: { trigger: 'scheduled' },
+          opts: { attempts: 30, backoff: { type: 'fixed', delay: 2000 } },
+        },
+      );
+    } catch (err) {
+      await workers?.stop();
+      await services.close();
+      await ownRedis?.stop();
+      throw new Error(
+        `LIFECYCLE_ARCHIVAL_CRON="${config.archival.cron}" is not a valid cron pattern: ${toError(err).message}`,
+      );
+    }
+    logger.info({ cron: config.archival.cron }, 'archival sweep scheduled (UTC)');
   }
 
   let server: Server | null = null;

@@ -3,6 +3,7 @@ import { acceptanceProcessor } from '../workers/acceptance-worker.js';
 import { catalogProcessor } from '../workers/catalog-worker.js';
 import { deliveryProcessor } from '../workers/delivery-worker.js';
 import { notificationProcessor } from '../workers/notification-worker.js';
+import { sweepProcessor } from '../workers/sweep-worker.js';
 import { timerProcessor } from '../workers/timer-worker.js';
 import type { AppServices } from './app-services.js';
 import { QUEUES, type QueueKey } from './jobs/job-catalog.js';
@@ -19,7 +20,6 @@ export interface WorkerRuntimeOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   relayClaimIdleMs?: number;
-  usageRecovered?: (connectorId: string) => Promise<boolean>;
 }
 
 /** The outbox relay and the BullMQ workers of this process. */
@@ -84,10 +84,15 @@ export class WorkerRuntime {
         store: s.store,
         service: s.service,
         queues: s.queues,
-        usageRecovered: this.options.usageRecovered ?? (() => Promise.resolve(false)),
+        usageRecovered: (id) => s.sweeper.usageRecovered(id),
       }),
       { concurrency: 4 },
     );
+    // Sweeps hold a lock while they run; they can take a while on a large catalog.
+    this.add('sweeps', sweepProcessor({ sweeper: s.sweeper, sweeps: s.sweeps }), {
+      concurrency: 1,
+      lockDuration: 60_000,
+    });
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 

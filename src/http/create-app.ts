@@ -4,6 +4,7 @@ import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
 import { authenticate } from './auth-middleware.js';
 import { problemHandler, sendProblem } from './problem.js';
+import { archivalRoutes } from './routes/archival-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -11,6 +12,7 @@ import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 const BODY_LIMIT = '1mb';
+const USAGE_BODY_LIMIT = '8mb';
 
 function hasBody(req: Request): boolean {
   return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
@@ -57,6 +59,7 @@ export function createApp(s: AppServices): express.Express {
   v1.use(tokenRoutes(s));
   v1.use(connectorRoutes(s));
   v1.use(subscriptionRoutes(s));
+  v1.use(archivalRoutes(s));
   app.use('/v1', v1);
 
   app.use((req: Request, res: Response) => {

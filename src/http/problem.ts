@@ -50,7 +50,11 @@ export function sendProblem(
 
 /** body-parser's errors, by their `type`. */
 const BODY_ERRORS: Record<string, [number, string, string]> = {
-  'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB.'],
+  'entity.too.large': [
+    413,
+    'PAYLOAD_TOO_LARGE',
+    'The request body is too large (1 MB; 8 MB for /v1/usage).',
+  ],
   'entity.parse.failed': [400, 'INVALID_JSON', 'The request body is not valid JSON.'],
   'encoding.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.'],
   'charset.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset; send UTF-8 JSON.'],

@@ -133,3 +133,23 @@ export const subscriptionBody = z.strictObject({
   events: z.array(z.enum(NOTIFICATION_TYPES)).min(1).max(NOTIFICATION_TYPES.length).optional(),
   connectorIds: z.array(connectorId).min(1).max(1000).optional(),
 });
+
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a UTC date YYYY-MM-DD')
+  .refine((d) => normalizeDeadline(d) !== null, 'is not a calendar date');
+
+/** One usage entry; a bad one is reported on its own and the others are still stored. */
+export const usageEntry = z.strictObject({
+  connectorId,
+  date: calendarDate,
+  activeConnections: z.number().int().min(0).max(1e9),
+  syncs: z.number().int().min(0).max(1e9),
+});
+
+export const MAX_USAGE_ENTRIES = 10_000;
+export const usageBody = z.strictObject({
+  entries: z.array(z.unknown()).min(1).max(MAX_USAGE_ENTRIES),
+});
+
+export const sweepBody = z.strictObject({ dryRun: z.boolean().default(false) });

@@ -38,6 +38,14 @@ export const deliveryJob = z.object({
   body: z.string(),
 });
 
+/** An archival sweep: manual (with the id the API returned) or from the Job Scheduler. */
+export const sweepJob = z.object({
+  sweepId: z.string().optional(),
+  dryRun: z.boolean().default(false),
+  trigger: z.enum(['manual', 'scheduled']).default('scheduled'),
+  requestedBy: z.string().default('scheduler'),
+});
+
 export const timerJob = z.discriminatedUnion('timer', [
   z.object({ timer: z.literal('archiveDue'), connectorId: z.string(), archiveAt: z.string() }),
   z.object({
@@ -55,6 +63,7 @@ export type NotificationJob = z.infer<typeof notificationJob>;
 export type AcceptanceJob = z.infer<typeof acceptanceJob>;
 export type TimerJob = z.infer<typeof timerJob>;
 export type DeliveryJob = z.infer<typeof deliveryJob>;
+export type SweepJob = z.input<typeof sweepJob>;
 
 const keepFinished: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
   // Kept long enough that a re-relayed outbox entry finds its job and is not run twice.
@@ -84,6 +93,11 @@ export const QUEUES = {
     schema: acceptanceJob,
     // A run that crashed its worker is run again; a failing command is a result, not a retry.
     options: { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...keepFinished },
+  },
+  sweeps: {
+    name: 'sweeps',
+    schema: sweepJob,
+    options: { attempts: 30, backoff: { type: 'fixed', delay: 2000 }, ...keepFinished },
   },
   timers: {
     name: 'timers',

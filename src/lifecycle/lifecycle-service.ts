@@ -147,12 +147,29 @@ export class LifecycleService {
     input: InternalEventInput,
     options: { requestId?: string; eventId?: string } = {},
   ): Promise<'accepted' | 'stale'> {
+    const result = await this.sendAsSystem(id, input, options);
+    return result.kind;
+  }
+
+  /**
+   * An event on behalf of the service itself (workers, the archival sweep), retried on a lost
+   * compare-and-set. Refusals (not allowed now, policy) are thrown as for the API.
+   */
+  async sendAsSystem(
+    id: string,
+    input: ApiEventInput | InternalEventInput,
+    options: { requestId?: string; eventId?: string; actor?: string } = {},
+  ): Promise<{ kind: 'accepted'; connector: StoredConnector } | { kind: 'stale' }> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.store.require(id);
-      const event: InternalEvent = this.withMeta(input, 'system', options.eventId);
+      const event: ConnectorEvent = this.withMeta(
+        input,
+        options.actor ?? 'system',
+        options.eventId,
+      );
       try {
         const result = await this.apply(current, event, options.requestId);
-        return result.kind === 'stale' ? 'stale' : 'accepted';
+        return result.kind === 'stale' ? result : { kind: 'accepted', connector: result.connector };
       } catch (err) {
         if (err instanceof ConcurrentChangeError && attempt < 20) continue;
         throw err;

@@ -78,6 +78,8 @@ export class ConnectorStore {
         k.byStatus(next.status),
         k.byType(input.next.context.type),
         k.runs(id),
+        k.byState(input.previous?.state ?? input.next.state),
+        k.byState(input.next.state),
       ],
       args,
     )) as CommitReply;
@@ -125,13 +127,16 @@ export class ConnectorStore {
     cursor: string | null,
   ): Promise<Page<StoredConnector>> {
     const k = this.keys;
-    const index = filter.status
-      ? k.byStatus(filter.status)
-      : filter.supportLevel
-        ? k.bySupportLevel(filter.supportLevel)
-        : filter.type
-          ? k.byType(filter.type)
-          : k.allConnectors();
+    const index =
+      filter.status && filter.supportLevel
+        ? k.byState(`${filter.supportLevel}.${filter.status}`)
+        : filter.status
+          ? k.byStatus(filter.status)
+          : filter.supportLevel
+            ? k.bySupportLevel(filter.supportLevel)
+            : filter.type
+              ? k.byType(filter.type)
+              : k.allConnectors();
     const q = filter.q?.toLowerCase();
     const matches = (c: StoredConnector) => {
       const { supportLevel, status } = splitState(c.state);
@@ -167,6 +172,21 @@ export class ConnectorStore {
       if (ids.length < chunk) return { items, nextCursor: null };
       from = `(${ids[ids.length - 1]!}`;
     }
+  }
+
+  /** Every connector id in a state, in id order (for sweeps). */
+  async idsInState(state: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.byState(state), '0', '-1');
+  }
+
+  /** Writes side effects that come with no state change (e.g. a review suggestion) to the outbox. */
+  async enqueueEffects(entries: Omit<OutboxEntry, 'version'>[]): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.multi();
+    for (const entry of entries) {
+      pipeline.xadd(this.keys.outbox(), '*', 'effect', JSON.stringify({ ...entry, version: 0 }));
+    }
+    await pipeline.exec();
   }
 
   async history(id: string): Promise<HistoryEntry[]> {

@@ -24,6 +24,9 @@ export class Keys {
   byStatus(status: string): string {
     return `${this.prefix}:idx:status:${status}`;
   }
+  byState(state: string): string {
+    return `${this.prefix}:idx:state:${state}`;
+  }
   byType(type: string): string {
     return `${this.prefix}:idx:type:${type}`;
   }
@@ -47,6 +50,18 @@ export class Keys {
   }
   deliveries(subscriptionId: string): string {
     return `${this.prefix}:deliveries:${subscriptionId}`;
+  }
+  usage(connectorId: string): string {
+    return `${this.prefix}:usage:{${connectorId}}`;
+  }
+  sweep(id: string): string {
+    return `${this.prefix}:sweep:${id}`;
+  }
+  sweepLock(): string {
+    return `${this.prefix}:sweep-lock`;
+  }
+  reviewSuggested(connectorId: string): string {
+    return `${this.prefix}:review-suggested:{${connectorId}}`;
   }
   /** BullMQ's own prefix: its keys live apart from ours. */
   queuePrefix(): string {

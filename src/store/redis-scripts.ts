@@ -11,7 +11,7 @@ import { LuaScript } from './lua-script.js';
  *
  * KEYS: 1 connector hash, 2 history list, 3 outbox stream, 4 all-connectors index,
  *       5 old level index, 6 old status index, 7 new level index, 8 new status index,
- *       9 type index, 10 runs hash
+ *       9 type index, 10 runs hash, 11 old state index, 12 new state index
  * ARGV: 1 expected version (0 = create), 2 connector id, 3 snapshot JSON, 4 history entry JSON,
  *       5 number of runs R, then R pairs (runId, run JSON), then outbox entry JSONs
  * Returns {1, newVersion} or {0, reason, currentVersion}.
@@ -35,6 +35,8 @@ if KEYS[6] ~= KEYS[8] then redis.call('ZREM', KEYS[6], id) end
 redis.call('ZADD', KEYS[7], 0, id)
 redis.call('ZADD', KEYS[8], 0, id)
 redis.call('ZADD', KEYS[9], 0, id)
+if KEYS[11] ~= KEYS[12] then redis.call('ZREM', KEYS[11], id) end
+redis.call('ZADD', KEYS[12], 0, id)
 local runs = tonumber(ARGV[5])
 local i = 6
 for _ = 1, runs do

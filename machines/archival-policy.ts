@@ -1,0 +1,64 @@
+import { DAY_MS } from './time.js';
+
+/** The automated archival policy (SPEC §8), pure: what makes a connector a candidate. */
+export interface ArchivalSettings {
+  minAgeDays: number;
+  usageWindowDays: number;
+  minUsage: number;
+  unmaintainedDays: number;
+}
+
+export type ArchivalReason =
+  | { code: 'low_usage'; usage: number; threshold: number; windowDays: number; windowStart: string }
+  | { code: 'unmaintained'; lastReleaseAt: string; thresholdDays: number; daysSinceRelease: number };
+
+/** The UTC dates (YYYY-MM-DD) of the usage window ending today, today included, oldest first. */
+export function usageWindowDates(now: Date, windowDays: number): string[] {
+  const days = Math.max(1, Math.ceil(windowDays));
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Array.from({ length: days }, (_, i) =>
+    new Date(today - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10),
+  );
+}
+
+export function isOldEnough(createdAt: string, now: Date, settings: ArchivalSettings): boolean {
+  return now.getTime() - Date.parse(createdAt) >= settings.minAgeDays * DAY_MS;
+}
+
+/** Why a connector should be archived; empty when it should not. */
+export function archivalReasons(
+  input: { usage: number; lastReleaseAt: string },
+  now: Date,
+  settings: ArchivalSettings,
+): ArchivalReason[] {
+  const reasons: ArchivalReason[] = [];
+  if (input.usage < settings.minUsage) {
+    reasons.push({
+      code: 'low_usage',
+      usage: input.usage,
+      threshold: settings.minUsage,
+      windowDays: settings.usageWindowDays,
+      windowStart: usageWindowDates(now, settings.usageWindowDays)[0]!,
+    });
+  }
+  const sinceRelease = now.getTime() - Date.parse(input.lastReleaseAt);
+  if (sinceRelease >= settings.unmaintainedDays * DAY_MS) {
+    reasons.push({
+      code: 'unmaintained',
+      lastReleaseAt: input.lastReleaseAt,
+      thresholdDays: settings.unmaintainedDays,
+      daysSinceRelease: Math.floor(sinceRelease / DAY_MS),
+    });
+  }
+  return reasons;
+}
+
+export function describeReasons(reasons: ArchivalReason[]): string {
+  return reasons
+    .map((r) =>
+      r.code === 'low_usage'
+        ? `low usage: ${r.usage} active-connection-days in the last ${r.windowDays} days (minimum ${r.threshold})`
+        : `unmaintained: no release since ${r.lastReleaseAt.slice(0, 10)} (${r.daysSinceRelease} days; limit ${r.thresholdDays})`,
+    )
+    .join('; ');
+}

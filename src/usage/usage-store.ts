@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from '../store/keys.js';
+
+export interface UsageEntry {
+  connectorId: string;
+  date: string;
+  activeConnections: number;
+  syncs: number;
+}
+
+const BATCH = 1000;
+
+/**
+ * Daily usage per connector: one hash per connector, one field per UTC day
+ * (`activeConnections:syncs`), so an upsert per connector and day is idempotent and a window is
+ * read with one HMGET per connector, pipelined in batches.
+ */
+export class UsageStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async upsert(entries: UsageEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const pipeline = this.redis.pipeline();
+      for (const e of entries.slice(i, i + BATCH)) {
+        pipeline.hset(this.keys.usage(e.connectorId), e.date, `${e.activeConnections}:${e.syncs}`);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      for (const [err] of results) if (err) throw err;
+    }
+  }
+
+  /** Total activeConnections over `dates` for each connector, in bulk. */
+  async totals(connectorIds: string[], dates: string[]): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    for (let i = 0; i < connectorIds.length; i += BATCH) {
+      const batch = connectorIds.slice(i, i + BATCH);
+      const pipeline = this.redis.pipeline();
+      for (const id of batch) pipeline.hmget(this.keys.usage(id), ...dates);
+      const results = (await pipeline.exec()) ?? [];
+      results.forEach(([err, values], j) => {
+        if (err) throw err;
+        let sum = 0;
+        for (const v of values as (string | null)[]) {
+          if (v) sum += Number(v.slice(0, v.indexOf(':')));
+        }
+        totals.set(batch[j]!, sum);
+      });
+    }
+    return totals;
+  }
+
+  async forConnector(
+    connectorId: string,
+  ): Promise<Record<string, { activeConnections: number; syncs: number }>> {
+    const raw = await this.redis.hgetall(this.keys.usage(connectorId));
+    return Object.fromEntries(
+      Object.entries(raw)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([date, v]) => {
+          const [a, s] = v.split(':');
+          return [date, { activeConnections: Number(a), syncs: Number(s) }];
+        }),
+    );
+  }
+}

@@ -1,0 +1,85 @@
+import { expect } from 'vitest';
+import type { ApiClient, TestService } from '../../support/harness.js';
+import { waitFor } from '../../support/harness.js';
+
+/** One delivery attempt as GET /v1/subscriptions/:id/deliveries shows it. */
+export interface Attempt {
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  connectorId: string;
+  attempt: number;
+  maxAttempts: number;
+  at: string;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  outcome: 'delivered' | 'retrying' | 'dead_lettered';
+  nextRetryAt: string | null;
+}
+
+/** Creates a subscription and returns its id (asserting the 201). */
+export async function subscribe(
+  api: ApiClient,
+  body: { url: string; secret: string; events?: string[]; connectorIds?: string[] },
+): Promise<string> {
+  const res = await api.post('/v1/subscriptions', body);
+  expect(res.status, res.text).toBe(201);
+  return (res.body as { id: string }).id;
+}
+
+export async function deliveries(api: ApiClient, subscriptionId: string): Promise<Attempt[]> {
+  const res = await api.get(`/v1/subscriptions/${subscriptionId}/deliveries`);
+  expect(res.status, res.text).toBe(200);
+  return (res.body as { items: Attempt[] }).items;
+}
+
+/** Polls the deliveries endpoint until `done` holds for the attempts; returns them. */
+export async function waitForAttempts(
+  api: ApiClient,
+  subscriptionId: string,
+  done: (attempts: Attempt[]) => boolean,
+  { timeoutMs = 10_000, what = 'delivery attempts' } = {},
+): Promise<Attempt[]> {
+  return waitFor(
+    async () => {
+      const attempts = await deliveries(api, subscriptionId);
+      return done(attempts) ? attempts : undefined;
+    },
+    { timeoutMs, intervalMs: 25, what },
+  );
+}
+
+/** Registers a connector (asserting the 201). */
+export async function register(api: ApiClient, body: { id: string }): Promise<void> {
+  const res = await api.post('/v1/connectors', body);
+  expect(res.status, res.text).toBe(201);
+}
+
+/** Registers, asks for certification (passing acceptance script) and waits for certified.active. */
+export async function certify(api: ApiClient, body: { id: string }): Promise<void> {
+  await register(api, body);
+  const res = await api.event(body.id, { type: 'REQUEST_CERTIFICATION' });
+  expect(res.status, res.text).toBe(202);
+  await waitFor(
+    async () => (await api.get(`/v1/connectors/${body.id}`)).body.state === 'certified.active',
+    { timeoutMs: 20_000, what: `${body.id} to be certified` },
+  );
+}
+
+/**
+ * Waits until the notification and delivery queues have nothing left to do (nothing waiting,
+ * running or delayed): every delivery job fanned out so far has finished.
+ */
+export async function waitForQuiet(svc: TestService, timeoutMs = 10_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const counts = await svc.services.queues.counts();
+      return (['notifications', 'deliveries'] as const).every((q) => {
+        const c = counts[q];
+        return (c.wait ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0;
+      });
+    },
+    { timeoutMs, what: 'the notification and delivery queues to be idle' },
+  );
+}
