@@ -45,13 +45,10 @@ export function createApp(s: AppServices): express.Express {
     }
     next();
   });
-  app.use(
-    express.json({
-      limit: BODY_LIMIT,
-      strict: false,
-      type: ['application/json', 'application/*+json'],
-    }),
-  );
+  const jsonTypes = ['application/json', 'application/*+json'];
+  // Usage batches of 10,000 entries are larger than 1 MB; every other body is limited to 1 MB.
+  app.use('/v1/usage', express.json({ limit: USAGE_BODY_LIMIT, strict: false, type: jsonTypes }));
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: jsonTypes }));
 
   const v1 = express.Router();
   v1.use(catalogRoutes(s));

@@ -19,8 +19,14 @@ export interface Subscription {
 export type PublicSubscription = Omit<Subscription, 'secret'>;
 
 export function publicSubscription(s: Subscription): PublicSubscription {
-  const { secret: _secret, ...rest } = s;
-  return rest;
+  return {
+    id: s.id,
+    owner: s.owner,
+    url: s.url,
+    events: s.events,
+    connectorIds: s.connectorIds,
+    createdAt: s.createdAt,
+  };
 }
 
 export function subscriptionMatches(
