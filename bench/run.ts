@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { measureApiThroughput } from './api-throughput.js';
+import { measureArchivalSweep } from './archival-sweep.js';
 import { measureNotificationLatency } from './notification-latency.js';
 
 /** `npm run bench [-- api|latency ...]`: prints each figure; not a test. */
@@ -22,6 +23,15 @@ async function main(): Promise<void> {
     console.log(
       `notification latency (event accepted → webhook received, ${latency.events} events, 8 clients): ` +
         `p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms, max ${latency.maxMs.toFixed(1)} ms`,
+    );
+  }
+  if (want('sweep')) {
+    const sweep = await measureArchivalSweep();
+    console.log(
+      `archival sweep (${sweep.connectors} connectors × ${sweep.usageDays} days of usage, ${sweep.candidates} candidates): ` +
+        `dry run ${sweep.dryRunSeconds.toFixed(1)} s, sweep with ${sweep.deprecated} deprecations ${sweep.sweepSeconds.toFixed(1)} s, ` +
+        `peak RSS ${sweep.peakRssMb.toFixed(0)} MB (baseline ${sweep.baselineRssMb.toFixed(0)} MB), peak heap ${sweep.peakHeapMb.toFixed(0)} MB ` +
+        `(seeding took ${sweep.seedSeconds.toFixed(0)} s)`,
     );
   }
 }

@@ -1,0 +1,178 @@
+import { expect } from 'vitest';
+import type { ApiClient, ApiResponse, TestService } from '../../support/harness.js';
+import { waitFor } from '../../support/harness.js';
+
+export const DAY_MS = 86_400_000;
+
+/** The UTC date (YYYY-MM-DD) `offsetDays` from now. */
+export function utcDate(offsetDays = 0, now = Date.now()): string {
+  return new Date(now + offsetDays * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Asserts an RFC 9457 problem response with the given status; returns its body. */
+export function expectProblem(res: ApiResponse, status: number): Record<string, any> {
+  expect(res.status, `expected ${status}, got ${res.status}: ${res.text}`).toBe(status);
+  expect(res.headers.get('content-type') ?? '').toMatch(/^application\/problem\+json/);
+  const body = res.body as Record<string, any>;
+  expect(body.status).toBe(status);
+  expect(typeof body.title).toBe('string');
+  expect(typeof body.detail).toBe('string');
+  return body;
+}
+
+/** Registers a connector (asserting the 201); returns the connector. */
+export async function register(api: ApiClient, body: { id: string }): Promise<any> {
+  const res = await api.post('/v1/connectors', body);
+  expect(res.status, res.text).toBe(201);
+  return res.body;
+}
+
+export async function getConnector(api: ApiClient, id: string): Promise<any> {
+  const res = await api.get(`/v1/connectors/${id}`);
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
+
+export async function historyOf(api: ApiClient, id: string): Promise<any[]> {
+  const res = await api.get(`/v1/connectors/${id}/history`);
+  expect(res.status, res.text).toBe(200);
+  return res.body.items as any[];
+}
+
+export async function historyTypes(api: ApiClient, id: string): Promise<string[]> {
+  return (await historyOf(api, id)).map((h: { type: string }) => h.type);
+}
+
+/** Waits until the connector is in `state`; returns it. */
+export async function waitForState(
+  api: ApiClient,
+  id: string,
+  state: string,
+  timeoutMs = 15_000,
+): Promise<any> {
+  return waitFor(
+    async () => {
+      const c = (await api.get(`/v1/connectors/${id}`)).body;
+      return c?.state === state ? c : undefined;
+    },
+    { timeoutMs, what: `${id} to reach ${state}` },
+  );
+}
+
+export async function catalogDoc(api: ApiClient): Promise<any> {
+  const res = await api.get('/v1/catalog');
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
+
+/** The catalog entry of a connector, or undefined when it is not listed. */
+export async function catalogEntry(api: ApiClient, id: string): Promise<any> {
+  const doc = await catalogDoc(api);
+  return (doc.connectors as { id: string }[]).find((c) => c.id === id);
+}
+
+/** Waits until the catalog entry of `id` satisfies `check` (undefined: not listed). */
+export async function waitForCatalog(
+  api: ApiClient,
+  id: string,
+  check: (entry: any) => boolean,
+  what = `the catalog entry of ${id}`,
+): Promise<void> {
+  await waitFor(async () => check(await catalogEntry(api, id)), { timeoutMs: 10_000, what });
+}
+
+/** Creates a webhook subscription (asserting the 201); returns its id. */
+export async function subscribe(
+  api: ApiClient,
+  body: { url: string; secret: string; events?: string[]; connectorIds?: string[] },
+): Promise<string> {
+  const res = await api.post('/v1/subscriptions', body);
+  expect(res.status, res.text).toBe(201);
+  return (res.body as { id: string }).id;
+}
+
+/** Posts usage entries (asserting the 200); returns the body. */
+export async function postUsage(
+  api: ApiClient,
+  entries: unknown[],
+): Promise<{ stored: number; rejected: any[] }> {
+  const res = await api.post('/v1/usage', { entries });
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
+
+export function usage(connectorId: string, activeConnections: number, date = utcDate()) {
+  return { connectorId, date, activeConnections, syncs: activeConnections * 2 };
+}
+
+/** Starts a sweep (asserting the 202); returns its id. */
+export async function startSweep(api: ApiClient, dryRun?: boolean): Promise<string> {
+  const res = await api.post('/v1/archival-sweeps', dryRun === undefined ? {} : { dryRun });
+  expect(res.status, res.text).toBe(202);
+  expect(typeof res.body.id).toBe('string');
+  return res.body.id as string;
+}
+
+/** Waits for a sweep to finish; returns its record and the statuses seen on the way. */
+export async function waitForSweep(
+  api: ApiClient,
+  id: string,
+  timeoutMs = 20_000,
+): Promise<{ record: any; seen: string[] }> {
+  const seen: string[] = [];
+  const record = await waitFor(
+    async () => {
+      const res = await api.get(`/v1/archival-sweeps/${id}`);
+      expect(res.status, res.text).toBe(200);
+      const status = res.body.status as string;
+      if (seen.at(-1) !== status) seen.push(status);
+      return status === 'completed' || status === 'failed' ? res.body : undefined;
+    },
+    { timeoutMs, intervalMs: 10, what: `sweep ${id} to finish` },
+  );
+  return { record, seen };
+}
+
+/** Runs a sweep to the end and asserts it completed. */
+export async function runSweep(api: ApiClient, dryRun?: boolean): Promise<any> {
+  const id = await startSweep(api, dryRun);
+  const { record } = await waitForSweep(api, id);
+  expect(record.status, JSON.stringify(record)).toBe('completed');
+  return record;
+}
+
+export function candidateOf(record: any, connectorId: string): any {
+  return (record.candidates as { connectorId: string }[]).find(
+    (c) => c.connectorId === connectorId,
+  );
+}
+
+/** Waits until the timer jobs of a connector have all finished; returns their return values. */
+export async function waitForTimersDone(
+  svc: TestService,
+  connectorId: string,
+  count = 1,
+  timeoutMs = 15_000,
+): Promise<unknown[]> {
+  const queue = svc.services.queues.get('timers');
+  return waitFor(
+    async () => {
+      const jobs = (await queue.getJobs(['completed', 'failed', 'delayed', 'wait', 'active']))
+        .filter((j) => (j.data as { connectorId?: string }).connectorId === connectorId)
+        .filter((j) => (j.data as { timer?: string }).timer === 'archiveDue');
+      if (jobs.length < count) return undefined;
+      const states = await Promise.all(jobs.map((j) => j.getState()));
+      return states.every((s) => s === 'completed') ? jobs.map((j) => j.returnvalue) : undefined;
+    },
+    { timeoutMs, what: `the archiveDue timer of ${connectorId} to fire` },
+  );
+}
+
+/** Waits until `ms` have passed since `since` (polling, no fixed sleep). */
+export async function waitUntilElapsed(since: number, ms: number): Promise<void> {
+  await waitFor(() => Date.now() - since >= ms, {
+    timeoutMs: ms + 10_000,
+    intervalMs: 20,
+    what: `${ms} ms to pass`,
+  });
+}
