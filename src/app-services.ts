@@ -10,6 +10,7 @@ import { SubscriptionStore } from './notifications/subscription-store.js';
 import { ArchivalSweeper } from './archival/archival-sweeper.js';
 import { SweepStore } from './archival/sweep-store.js';
 import { UsageStore } from './usage/usage-store.js';
+import { Metrics } from './observability/metrics.js';
 import { ConnectorStore } from './store/connector-store.js';
 import { Keys } from './store/keys.js';
 
@@ -30,6 +31,7 @@ export interface AppServices {
   sweeps: SweepStore;
   sweeper: ArchivalSweeper;
   queues: JobQueues;
+  metrics: Metrics;
   /** a new connection (for blocking readers and workers) */
   connect(options?: RedisOptions): Redis;
   close(): Promise<void>;
@@ -48,7 +50,13 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
   const lifecycle = new ConnectorLifecycle(config.policy);
   const store = new ConnectorStore(redis, config.keyPrefix);
   const queues = new JobQueues(connect(), keys.queuePrefix());
-  const service = new LifecycleService(store, lifecycle);
+  const metrics = new Metrics({
+    outboxBacklog: () => redis.xlen(keys.outbox()),
+    queueDepths: () => queues.counts(),
+  });
+  const service = new LifecycleService(store, lifecycle, undefined, (event, from, to) =>
+    metrics.transitions.inc({ event, from, to }),
+  );
   const usage = new UsageStore(redis, keys);
   const sweeps = new SweepStore(redis, keys);
   const sweeper = new ArchivalSweeper({ redis, keys, store, usage, sweeps, service, config });
@@ -68,6 +76,7 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     sweeps,
     sweeper,
     queues,
+    metrics,
     connect,
     async close() {
       await queues.close();

@@ -112,6 +112,17 @@ export class WorkerRuntime {
         'job failed',
       ),
     );
+    worker.on('completed', (job) => {
+      this.s.metrics.jobs.inc({ queue, outcome: 'completed' });
+      log.debug(
+        { jobId: job.id, requestId: (job.data as { requestId?: string }).requestId },
+        'job completed',
+      );
+    });
+    worker.on('failed', (job) => {
+      const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.s.metrics.jobs.inc({ queue, outcome: final ? 'failed' : 'retried' });
+    });
     worker.on('error', (err) => log.error({ err: toError(err) }, 'worker error'));
     this.workers.push(worker);
     return worker;

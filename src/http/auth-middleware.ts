@@ -15,12 +15,12 @@ export function authenticate(tokens: TokenStore): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     if (header === undefined) return next();
-    const m = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header.trim());
-    if (!m) {
+    const token = tokenFromHeader(header.trim());
+    if (!token) {
       res.set('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedError('The Authorization header must be "Bearer <token>".');
     }
-    const principal = await tokens.authenticate(m[1]!);
+    const principal = await tokens.authenticate(token);
     if (!principal) {
       res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new UnauthorizedError('The token is unknown or revoked.');
@@ -28,6 +28,17 @@ export function authenticate(tokens: TokenStore): RequestHandler {
     res.locals.principal = principal;
     next();
   };
+}
+
+/** `Bearer <token>`, or `Basic` with the token as password (for browsers, e.g. the queue dashboard). */
+function tokenFromHeader(header: string): string | null {
+  const bearer = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header);
+  if (bearer) return bearer[1]!;
+  const basic = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(header);
+  if (!basic) return null;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const password = decoded.slice(decoded.indexOf(':') + 1);
+  return /^[\x21-\x7e]{1,512}$/.test(password) ? password : null;
 }
 
 export function requireRole(role: Role): RequestHandler {

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
-import { authenticate } from './auth-middleware.js';
+import { authenticate, requireRole } from './auth-middleware.js';
+import { idempotency } from './idempotency.js';
+import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
+import { rateLimit } from './rate-limit.js';
+import { observeRequests } from './request-observer.js';
 import { problemHandler, sendProblem } from './problem.js';
 import { archivalRoutes } from './routes/archival-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
@@ -36,7 +40,22 @@ export function createApp(s: AppServices): express.Express {
     next();
   });
 
+  app.use(observeRequests(s.logger, s.metrics));
   app.use(healthRoutes(s));
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
+  });
+  app.use(
+    QUEUE_DASHBOARD_PATH,
+    authenticate(s.tokens),
+    (_req: Request, res: Response, next: NextFunction) => {
+      // Browsers get a login prompt: the admin token is the password.
+      if (!res.locals.principal) res.set('WWW-Authenticate', 'Basic realm="connector-lifecycle"');
+      next();
+    },
+    requireRole('admin'),
+    queueDashboard(s.queues),
+  );
 
   // JSON only: a body of another type is refused before it is read.
   app.use((req: Request, _res: Response, next: NextFunction) => {
@@ -51,8 +70,10 @@ export function createApp(s: AppServices): express.Express {
   app.use(express.json({ limit: BODY_LIMIT, strict: false, type: jsonTypes }));
 
   const v1 = express.Router();
-  v1.use(catalogRoutes(s));
   v1.use(authenticate(s.tokens));
+  v1.use(rateLimit(s.redis, s.keys, s.config.rateLimitPerMinute));
+  v1.use(idempotency(s.redis, s.keys));
+  v1.use(catalogRoutes(s));
   v1.use(tokenRoutes(s));
   v1.use(connectorRoutes(s));
   v1.use(subscriptionRoutes(s));

@@ -7,7 +7,7 @@ import type { OutboxEntry } from '../store/records.js';
  * One place for every queue: its name, the schema of its payload, and its retry settings, so that
  * producers (the outbox relay) and processors (workers/) are typed from the same definitions.
  */
-export const catalogJob = z.object({ connectorId: z.string() });
+export const catalogJob = z.object({ connectorId: z.string(), requestId: z.string().optional() });
 
 export const notificationJob = z.object({
   /** stable event id: every receiver drops duplicates by it */
@@ -121,7 +121,10 @@ export function jobForOutboxEntry(entry: OutboxEntry, now = Date.now()): Planned
   const delayUntil = (at: string) => Math.max(0, Date.parse(at) - now);
   switch (effect.kind) {
     case 'catalog':
-      return plan('catalog', 'refresh', entry.id, { connectorId: entry.connectorId });
+      return plan('catalog', 'refresh', entry.id, {
+        connectorId: entry.connectorId,
+        ...(entry.requestId ? { requestId: entry.requestId } : {}),
+      } satisfies CatalogJob);
     case 'notify':
       return plan('notifications', effect.type, entry.id, {
         id: entry.id,

@@ -60,6 +60,7 @@ export class LifecycleService {
     private readonly store: ConnectorStore,
     private readonly lifecycle: ConnectorLifecycle,
     private readonly clock: () => Date = () => new Date(),
+    private readonly onTransition: (event: string, from: string, to: string) => void = () => {},
   ) {}
 
   async register(
@@ -111,6 +112,7 @@ export class LifecycleService {
       outbox: this.outboxEntries(record, eventId, at, effects, requestId),
       runs: [],
     });
+    this.onTransition('REGISTER', 'none', record.state);
     return { ...record, version };
   }
 
@@ -253,6 +255,7 @@ export class LifecycleService {
       outbox: this.outboxEntries(next, eventId, at, decision.effects, requestId),
       runs,
     });
+    this.onTransition(event.type, current.state, next.state);
     return { kind: 'accepted', connector: { ...next, version }, gateStarted: runs.length > 0 };
   }
 

@@ -63,6 +63,12 @@ export class Keys {
   reviewSuggested(connectorId: string): string {
     return `${this.prefix}:review-suggested:{${connectorId}}`;
   }
+  rateLimit(who: string, window: number): string {
+    return `${this.prefix}:ratelimit:${who}:${window}`;
+  }
+  idempotency(hash: string): string {
+    return `${this.prefix}:idempotency:${hash}`;
+  }
   /** BullMQ's own prefix: its keys live apart from ours. */
   queuePrefix(): string {
     return `${this.prefix}-bull`;

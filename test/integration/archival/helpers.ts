@@ -147,24 +147,35 @@ export function candidateOf(record: any, connectorId: string): any {
   );
 }
 
-/** Waits until the timer jobs of a connector have all finished; returns their return values. */
-export async function waitForTimersDone(
+/** An archiveDue timer job of a connector that has run. */
+export interface FiredTimer {
+  archiveAt: string;
+  returnvalue: unknown;
+}
+
+/** Waits until at least `count` archiveDue timers of a connector completed; returns them, oldest first. */
+export async function waitForFiredTimers(
   svc: TestService,
   connectorId: string,
   count = 1,
   timeoutMs = 15_000,
-): Promise<unknown[]> {
+): Promise<FiredTimer[]> {
   const queue = svc.services.queues.get('timers');
   return waitFor(
     async () => {
-      const jobs = (await queue.getJobs(['completed', 'failed', 'delayed', 'wait', 'active']))
-        .filter((j) => (j.data as { connectorId?: string }).connectorId === connectorId)
-        .filter((j) => (j.data as { timer?: string }).timer === 'archiveDue');
-      if (jobs.length < count) return undefined;
-      const states = await Promise.all(jobs.map((j) => j.getState()));
-      return states.every((s) => s === 'completed') ? jobs.map((j) => j.returnvalue) : undefined;
+      const fired = (await queue.getJobs(['completed']))
+        .filter((j) => {
+          const data = j.data as { connectorId?: string; timer?: string };
+          return data.connectorId === connectorId && data.timer === 'archiveDue';
+        })
+        .map((j) => ({
+          archiveAt: (j.data as { archiveAt: string }).archiveAt,
+          returnvalue: j.returnvalue as unknown,
+        }))
+        .sort((a, b) => a.archiveAt.localeCompare(b.archiveAt));
+      return fired.length >= count ? fired : undefined;
     },
-    { timeoutMs, what: `the archiveDue timer of ${connectorId} to fire` },
+    { timeoutMs, what: `${count} archiveDue timer(s) of ${connectorId} to fire` },
   );
 }
 

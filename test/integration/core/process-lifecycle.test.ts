@@ -80,8 +80,11 @@ describe('service processes: restart, crash and shutdown', () => {
       { timeoutMs: 45_000, what: 'the interrupted run to run again' },
     );
     expect(run.attempts).toBe(2);
-    const connector = (await client.get(`/v1/connectors/${body.id}`)).body;
-    expect(connector.state).toBe('community.active');
+    // The run is recorded first, then its result is fed back to the machine.
+    await waitFor(
+      async () => (await client.get(`/v1/connectors/${body.id}`)).body.state === 'community.active',
+      { what: 'the failed gate to return the connector to community.active' },
+    );
   }, 60_000);
 
   it('SIGTERM hands a running acceptance job back: another worker finishes it', async () => {
