@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { measureApiThroughput } from './api-throughput.js';
 import { measureArchivalSweep } from './archival-sweep.js';
+import { measureMinimalExpress, measureRawBullmq } from './ceilings.js';
 import { measureNotificationLatency } from './notification-latency.js';
 
 /** `npm run bench [-- api|latency ...]`: prints each figure; not a test. */
@@ -16,6 +17,20 @@ async function main(): Promise<void> {
       `API events (PUBLISH_RELEASE, 200 connectors, 32 clients, Redis AOF fsync always): ` +
         `${api.eventsPerSecond.toFixed(0)} events/s over ${api.events} events, ` +
         `p50 ${api.p50Ms.toFixed(1)} ms, p99 ${api.p99Ms.toFixed(1)} ms, errors ${api.errors}`,
+    );
+    const bull = await measureRawBullmq();
+    console.log(
+      `raw BullMQ (same Redis settings, 32 concurrency): ${bull.jobsPerSecond.toFixed(0)} jobs/s added and processed (${bull.jobs} jobs)`,
+    );
+    const minimal = await measureMinimalExpress();
+    console.log(
+      `minimal Express handler with the same 3 Redis round trips: ${minimal.requestsPerSecond.toFixed(0)} req/s, ` +
+        `p50 ${minimal.p50Ms.toFixed(1)} ms, p99 ${minimal.p99Ms.toFixed(1)} ms`,
+    );
+    // One event produces about 2 jobs (a notification and a catalog refresh).
+    console.log(
+      `ratios: API/minimal Express ${(api.eventsPerSecond / minimal.requestsPerSecond).toFixed(2)}, ` +
+        `API jobs (2 per event)/raw BullMQ ${((2 * api.eventsPerSecond) / bull.jobsPerSecond).toFixed(2)}`,
     );
   }
   if (want('latency')) {

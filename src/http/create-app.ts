@@ -3,7 +3,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
 import { authenticate, requireRole } from './auth-middleware.js';
+import { DOCS_CONTENT_SECURITY_POLICY, renderDocsPage } from './docs-page.js';
 import { idempotency } from './idempotency.js';
+import { buildOpenApiDocument } from './openapi.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { rateLimit } from './rate-limit.js';
 import { observeRequests } from './request-observer.js';
@@ -42,6 +44,14 @@ export function createApp(s: AppServices): express.Express {
 
   app.use(observeRequests(s.logger, s.metrics));
   app.use(healthRoutes(s));
+  const apiReference = buildOpenApiDocument();
+  const docsHtml = renderDocsPage(apiReference);
+  app.get('/openapi.json', (_req: Request, res: Response) => {
+    res.json(apiReference);
+  });
+  app.get('/docs', (_req: Request, res: Response) => {
+    res.type('html').set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY).send(docsHtml);
+  });
   app.get('/metrics', async (_req: Request, res: Response) => {
     res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
   });

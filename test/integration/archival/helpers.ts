@@ -4,6 +4,12 @@ import { waitFor } from '../../support/harness.js';
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * Settings every service of these tests gets: the tests poll the API often (sweep status, states),
+ * far above the default per-token rate limit, which is not what they test.
+ */
+export const BASE_ENV: Record<string, string> = { LIFECYCLE_RATE_LIMIT_PER_MINUTE: '1000000' };
+
 /** The UTC date (YYYY-MM-DD) `offsetDays` from now. */
 export function utcDate(offsetDays = 0, now = Date.now()): string {
   return new Date(now + offsetDays * DAY_MS).toISOString().slice(0, 10);
@@ -128,7 +134,7 @@ export async function waitForSweep(
       if (seen.at(-1) !== status) seen.push(status);
       return status === 'completed' || status === 'failed' ? res.body : undefined;
     },
-    { timeoutMs, intervalMs: 10, what: `sweep ${id} to finish` },
+    { timeoutMs, intervalMs: 20, what: `sweep ${id} to finish` },
   );
   return { record, seen };
 }

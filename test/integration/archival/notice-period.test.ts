@@ -24,6 +24,7 @@ import {
   waitForState,
   waitForFiredTimers,
   waitUntilElapsed,
+  BASE_ENV,
 } from './helpers.js';
 
 /** ≈ 2.6 s of notice for the automated deprecations. */
@@ -38,6 +39,7 @@ describe('notice period: ARCHIVE_DUE from the durable timer', () => {
   beforeAll(async () => {
     svc = await startTestService({
       env: {
+        ...BASE_ENV,
         LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT,
         LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: '0',
         LIFECYCLE_ARCHIVAL_MIN_USAGE: '30',
@@ -255,7 +257,7 @@ describe('notice period: the timer is durable', () => {
   });
 
   it('archives at archiveAt even when every process was down at that moment', async () => {
-    const first = await startTestService();
+    const first = await startTestService({ env: BASE_ENV });
     services.push(first);
     const body = registration();
     await register(first.api, body);
@@ -278,7 +280,7 @@ describe('notice period: the timer is durable', () => {
     expect(Date.now()).toBeLessThan(archiveAt);
     await waitUntilElapsed(archiveAt, 200);
 
-    const second = await startTestService({ prefix: first.prefix });
+    const second = await startTestService({ env: BASE_ENV, prefix: first.prefix });
     services.push(second);
     const archived = await waitForState(second.api, body.id, 'archived.idle');
     expect(archived.version).toBe(res.body.version + 1);

@@ -27,6 +27,7 @@ import {
   waitForState,
   waitForSweep,
   waitUntilElapsed,
+  BASE_ENV,
 } from './helpers.js';
 
 /** ≈ 3.5 s: old enough, and unmaintained, after that long without a release. */
@@ -67,10 +68,12 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
   const certified = registration({ name: 'Certified, low usage' });
   const young = registration({ name: 'Young' });
   let releasesAt = 0;
+  let youngCreatedAt = 0;
 
   beforeAll(async () => {
     svc = await startTestService({
       env: {
+        ...BASE_ENV,
         LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT,
         LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: String(AGE_DAYS),
         LIFECYCLE_UNMAINTAINED_DAYS: String(AGE_DAYS),
@@ -113,7 +116,12 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
       usage(certified.id, 5),
     ]);
     // young: no usage, no release, but registered just now
-    await register(svc.api, young);
+    youngCreatedAt = Date.parse((await register(svc.api, young)).createdAt as string);
+    // let the catalog settle first (it follows the releases and the registration)
+    await waitForCatalog(svc.api, young.id, (e) => e?.status === 'active');
+    for (const body of [low, busy]) {
+      await waitForCatalog(svc.api, body.id, (e) => e?.dockerImageTag === '1.1.0');
+    }
 
     const ids = [low.id, unmaintained.id, busy.id, certified.id, young.id];
     const before = await Promise.all(ids.map((id) => snapshot(svc, id)));
@@ -167,8 +175,10 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
     const id = await startSweep(svc.api);
     const { record, seen } = await waitForSweep(svc.api, id);
     const finishedAt = Date.now();
-    // the releases of low and busy were recent enough for this sweep to see them as maintained
+    // the releases of low and busy were recent enough for this sweep to see them as maintained,
+    // and young was still young
     expect(startedAt - releasesAt).toBeLessThan(AGE_MS);
+    expect(startedAt - youngCreatedAt).toBeLessThan(AGE_MS);
 
     expectStatusOrder(seen);
     expect(record).toMatchObject({
@@ -298,6 +308,21 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
     }
   });
 
+  it('a POST retried with the same Idempotency-Key starts no second sweep', async () => {
+    const headers = { 'idempotency-key': `sweep-retry-${process.pid}-${Date.now()}` };
+    const first = await svc.api.post('/v1/archival-sweeps', { dryRun: true }, headers);
+    expect(first.status, first.text).toBe(202);
+    const again = await svc.api.post('/v1/archival-sweeps', { dryRun: true }, headers);
+    expect(again.status, again.text).toBe(202);
+    expect(again.body.id).toBe(first.body.id);
+    const { record } = await waitForSweep(svc.api, first.body.id as string);
+    expect(record.status).toBe('completed');
+    // without the key, a new sweep
+    const other = await startSweep(svc.api, true);
+    expect(other).not.toBe(first.body.id);
+    expect((await waitForSweep(svc.api, other)).record.status).toBe('completed');
+  });
+
   it('404 for an unknown sweep, 400 for a bad body, 401/403 without the maintainer role', async () => {
     expectProblem(
       await svc.api.get('/v1/archival-sweeps/00000000-0000-4000-8000-000000000000'),
@@ -327,6 +352,7 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
 
 describe('archival sweep: idempotent and done once', () => {
   const ENV = {
+    ...BASE_ENV,
     LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: '0',
     LIFECYCLE_ARCHIVAL_MIN_USAGE: '30',
     LIFECYCLE_ARCHIVAL_NOTICE_DAYS: '30',

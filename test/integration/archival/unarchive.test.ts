@@ -17,6 +17,7 @@ import {
   subscribe,
   waitForCatalog,
   waitForState,
+  BASE_ENV,
 } from './helpers.js';
 
 const UNARCHIVE_EVENTS = [
@@ -37,6 +38,7 @@ describe('un-archiving a connector', () => {
   beforeAll(async () => {
     svc = await startTestService({
       env: {
+        ...BASE_ENV,
         LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT,
         LIFECYCLE_LATEST_CDK_VERSIONS: 'python=6.0.0',
       },

@@ -8,6 +8,7 @@ import {
   runSweep,
   usage,
   utcDate,
+  BASE_ENV,
 } from './helpers.js';
 
 describe('POST /v1/usage', () => {
@@ -16,6 +17,7 @@ describe('POST /v1/usage', () => {
   beforeAll(async () => {
     svc = await startTestService({
       env: {
+        ...BASE_ENV,
         // every connector is old enough, and below 1000 active-connection-days it is a
         // candidate: a dry run then reports the usage figure the sweep sees
         LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: '0',
