@@ -10,7 +10,12 @@ export interface ArchivalSettings {
 
 export type ArchivalReason =
   | { code: 'low_usage'; usage: number; threshold: number; windowDays: number; windowStart: string }
-  | { code: 'unmaintained'; lastReleaseAt: string; thresholdDays: number; daysSinceRelease: number };
+  | {
+      code: 'unmaintained';
+      lastReleaseAt: string;
+      thresholdDays: number;
+      daysSinceRelease: number;
+    };
 
 /** The UTC dates (YYYY-MM-DD) of the usage window ending today, today included, oldest first. */
 export function usageWindowDates(now: Date, windowDays: number): string[] {

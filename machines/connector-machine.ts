@@ -292,6 +292,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
             : [...context.maintainers, request.requester],
           deprecation: null,
           lastReleaseAt: event.at,
+          activeSince: event.at,
         };
       }),
     },

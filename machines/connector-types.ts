@@ -70,6 +70,8 @@ export interface ConnectorContext {
   /** keyed by the version that breaks, as in Airbyte's metadata.yaml */
   breakingChanges: Record<string, BreakingChange>;
   lastReleaseAt: string;
+  /** when the connector last came (back) into the catalog by un-archiving; absent: since registration */
+  activeSince?: string;
   gate: PendingGate | null;
   unarchiveRequest: UnarchiveRequest | null;
 }

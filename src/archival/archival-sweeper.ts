@@ -209,14 +209,8 @@ export class ArchivalSweeper {
       60,
       Math.round((this.deps.config.policy.archivalNoticeDays * DAY_MS) / 1000),
     );
-    const fresh = await this.deps.redis.set(
-      this.deps.keys.reviewSuggested(candidate.connectorId),
-      record.id,
-      'EX',
-      quietSeconds,
-      'NX',
-    );
-    if (fresh !== 'OK') {
+    const suggestedKey = this.deps.keys.reviewSuggested(candidate.connectorId);
+    if ((await this.deps.redis.exists(suggestedKey)) === 1) {
       candidate.action = 'review_already_suggested';
       return;
     }
@@ -244,6 +238,9 @@ export class ArchivalSweeper {
         },
       },
     ]);
+    // Marked only once the notification is in the outbox: a crash in between sends it again
+    // (same event id, so receivers drop the duplicate) rather than never.
+    await this.deps.redis.set(suggestedKey, record.id, 'EX', quietSeconds);
     candidate.action = 'review_suggested';
   }
 
