@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppServices } from '../../app-services.js';
 import { toError } from '../../errors.js';
+import { sendProblem } from '../problem.js';
 
 export function healthRoutes(s: AppServices): Router {
   const router = Router();
@@ -21,18 +22,12 @@ export function healthRoutes(s: AppServices): Router {
       const outboxBacklog = await withTimeout(s.redis.xlen(s.keys.outbox()));
       res.json({ status: 'ready', redis: 'ok', queues, outboxBacklog });
     } catch (err) {
-      res
-        .status(503)
-        .type('application/problem+json')
-        .send(
-          JSON.stringify({
-            type: 'https://connector-lifecycle.dev/problems/not-ready',
-            title: 'Service unavailable',
-            status: 503,
-            code: 'NOT_READY',
-            detail: `Redis or the queues are unreachable: ${toError(err).message}`,
-          }),
-        );
+      sendProblem(
+        res,
+        503,
+        'NOT_READY',
+        `Redis or the queues are unreachable: ${toError(err).message}`,
+      );
     }
   });
   return router;

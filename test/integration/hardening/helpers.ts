@@ -29,6 +29,8 @@ export interface RawRequest {
   /** header values may hold bytes 0x80-0xff (sent as latin1); an array sends the header twice */
   headers?: OutgoingHttpHeaders;
   body?: Buffer | string;
+  /** the client's own address (any 127.x.y.z reaches the server on loopback) */
+  localAddress?: string;
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
@@ -47,7 +49,7 @@ export function rawRequest(base: string, req: RawRequest): Promise<ApiResponse> 
         port: url.port,
         method: req.method,
         path: req.path,
-        agent,
+        ...(req.localAddress ? { localAddress: req.localAddress, agent: false } : { agent }),
         headers: {
           ...(body !== undefined ? { 'content-length': String(body.length) } : {}),
           ...req.headers,
