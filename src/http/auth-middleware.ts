@@ -7,6 +7,8 @@ declare module 'express-serve-static-core' {
   interface Locals {
     principal?: Principal;
     requestId: string;
+    /** the raw request body, as received (for idempotency fingerprints) */
+    rawBody?: Buffer;
   }
 }
 
@@ -45,7 +47,7 @@ export function requireRole(role: Role): RequestHandler {
   return (_req, res, next) => {
     const principal = res.locals.principal;
     if (!principal) {
-      res.set('WWW-Authenticate', 'Bearer');
+      if (!res.get('WWW-Authenticate')) res.set('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedError('This endpoint needs a token: Authorization: Bearer <token>.');
     }
     if (!hasRole(principal, role)) {

@@ -76,8 +76,14 @@ export function createApp(s: AppServices): express.Express {
   });
   const jsonTypes = ['application/json', 'application/*+json'];
   // Usage batches of 10,000 entries are larger than 1 MB; every other body is limited to 1 MB.
-  app.use('/v1/usage', express.json({ limit: USAGE_BODY_LIMIT, strict: false, type: jsonTypes }));
-  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: jsonTypes }));
+  const keepRaw = (_req: Request, res: Response, buf: Buffer) => {
+    res.locals.rawBody = buf;
+  };
+  app.use(
+    '/v1/usage',
+    express.json({ limit: USAGE_BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }),
+  );
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }));
 
   const v1 = express.Router();
   v1.use(authenticate(s.tokens));

@@ -41,8 +41,11 @@ export function idempotency(redis: Redis, keys: Keys) {
     const redisKey = keys.idempotency(
       createHash('sha256').update(`${caller}\n${key}`).digest('hex'),
     );
+    // The raw bytes, not a re-serialisation: that is what "the same body" means, and it never
+    // recurses (a 10,000-level nested body is fine).
     const fingerprint = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
+      .update(`${req.method} ${req.originalUrl}\n`)
+      .update(res.locals.rawBody ?? Buffer.alloc(0))
       .digest('hex');
 
     const claim: StoredResponse = { state: 'in_progress', fingerprint };

@@ -85,10 +85,35 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, bodyError.status, 'BAD_REQUEST', 'The request could not be read.');
       return;
     }
+    if (isRedisUnavailable(err)) {
+      logger.warn(
+        { err: toError(err).message, requestId: res.locals.requestId },
+        'redis unavailable',
+      );
+      res.set('Retry-After', '5');
+      sendProblem(
+        res,
+        503,
+        'REDIS_UNAVAILABLE',
+        'The store is unreachable right now; nothing was changed. Retry shortly.',
+      );
+      return;
+    }
     logger.error(
       { err: toError(err), requestId: res.locals.requestId, url: req.originalUrl },
       'unhandled error',
     );
     sendProblem(res, 500, 'INTERNAL', 'An internal error occurred; it has been logged.');
   };
+}
+
+/** ioredis' ways of saying the connection is gone (the request was not executed or not answered). */
+function isRedisUnavailable(err: unknown): boolean {
+  const e = toError(err);
+  return (
+    e.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable|enableOfflineQueue|Reached the max retries/.test(
+      e.message,
+    )
+  );
 }

@@ -29,7 +29,9 @@ export function archivalRoutes(s: AppServices): Router {
     const valid: { index: number; entry: UsageEntry }[] = [];
     body.entries.forEach((raw, index) => {
       const parsed = usageEntry.safeParse(raw);
-      const connectorId = (raw as { connectorId?: unknown } | null)?.connectorId;
+      // Echo the id only when it is one (never a hostile nested structure).
+      const given = (raw as { connectorId?: unknown } | null)?.connectorId;
+      const connectorId = typeof given === 'string' ? given.slice(0, 200) : null;
       if (!parsed.success) {
         rejected.push({
           index,
@@ -73,7 +75,8 @@ export function archivalRoutes(s: AppServices): Router {
   });
 
   router.post('/archival-sweeps', requireRole('maintainer'), async (req, res) => {
-    const body = parseInput(sweepBody, req.body ?? {});
+    // No body at all means the defaults; a body that is present (even null) must be an object.
+    const body = parseInput(sweepBody, req.body === undefined ? {} : req.body);
     const id = randomUUID();
     const requestedBy = principalOf(res).subject;
     await s.sweeps.create(
