@@ -49,7 +49,9 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
   const keys = new Keys(config.keyPrefix);
   const lifecycle = new ConnectorLifecycle(config.policy);
   const store = new ConnectorStore(redis, config.keyPrefix);
-  const queues = new JobQueues(connect(), keys.queuePrefix());
+  const queues = new JobQueues(connect(), keys.queuePrefix(), (err) =>
+    logger.warn({ err: err.message }, 'queue connection error'),
+  );
   const metrics = new Metrics({
     outboxBacklog: () => redis.xlen(keys.outbox()),
     queueDepths: () => queues.counts(),
