@@ -9,12 +9,15 @@ export class JobQueues {
   constructor(
     connection: Redis,
     readonly prefix: string,
+    onError: (err: Error) => void = () => {},
   ) {
     this.queues = Object.fromEntries(
-      (Object.keys(QUEUES) as QueueKey[]).map((key) => [
-        key,
-        new Queue(QUEUES[key].name, { connection, prefix }),
-      ]),
+      (Object.keys(QUEUES) as QueueKey[]).map((key) => {
+        const queue = new Queue(QUEUES[key].name, { connection, prefix });
+        // Never printed raw to stderr: connection trouble goes to the logger.
+        queue.on('error', onError);
+        return [key, queue];
+      }),
     ) as Record<QueueKey, Queue>;
   }
 
