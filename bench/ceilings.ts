@@ -19,10 +19,10 @@ export async function measureRawBullmq({ jobs = 20_000, concurrency = 32 } = {})
   const workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const worker = new Worker(
     'raw',
-    async () => {
+    () => {
       done += 1;
       if (done === jobs) resolveAll();
-      return null;
+      return Promise.resolve(null);
     },
     { connection: workerConnection, concurrency },
   );
@@ -62,7 +62,7 @@ export async function measureMinimalExpress({
     env: { ...process.env, REDIS_URL: redis.url, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
   const base = `http://127.0.0.1:${port}`;
   const latencies: number[] = [];
   let sent = 0;
