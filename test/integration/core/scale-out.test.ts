@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, ApiClient, deletePrefix, registration, uniquePrefix, waitFor } from '../../support/harness.js';
+import {
+  ADMIN_TOKEN,
+  ApiClient,
+  deletePrefix,
+  registration,
+  uniquePrefix,
+  waitFor,
+} from '../../support/harness.js';
 import { spawnService, type ServiceProcess } from '../../support/service-process.js';
 import { WebhookReceiver } from '../notifications/webhook-receiver.js';
 
@@ -33,7 +40,9 @@ describe('scale-out: 2 API + 2 worker processes on one Redis', () => {
 
   it('runs every effect once and loses no update', async () => {
     const [a, b] = apis as [ApiClient, ApiClient];
-    expect((await a.post('/v1/subscriptions', { url: receiver.url, secret: 'scale' })).status).toBe(201);
+    expect((await a.post('/v1/subscriptions', { url: receiver.url, secret: 'scale' })).status).toBe(
+      201,
+    );
     const connectors = Array.from({ length: 12 }, () => registration());
     await Promise.all(connectors.map((c, i) => (i % 2 ? a : b).post('/v1/connectors', c)));
     const releases = 8;
@@ -44,7 +53,10 @@ describe('scale-out: 2 API + 2 worker processes on one Redis', () => {
       connectors.map(async (c) => {
         for (let r = 1; r <= releases; r++) {
           const api = r % 2 ? a : b;
-          const res = await api.event(c.id, { type: 'PUBLISH_RELEASE', dockerImageTag: `1.0.${r}` });
+          const res = await api.event(c.id, {
+            type: 'PUBLISH_RELEASE',
+            dockerImageTag: `1.0.${r}`,
+          });
           expect(res.status).toBe(200);
         }
       }),
@@ -56,7 +68,11 @@ describe('scale-out: 2 API + 2 worker processes on one Redis', () => {
         const etag = `"v${1 + releases}"`;
         const [x, y] = await Promise.all([
           a.event(c.id, { type: 'PUBLISH_RELEASE', dockerImageTag: '2.0.0' }, { 'if-match': etag }),
-          b.event(c.id, { type: 'DEPRECATE', reason: 'race', noticeDays: 30 }, { 'if-match': etag }),
+          b.event(
+            c.id,
+            { type: 'DEPRECATE', reason: 'race', noticeDays: 30 },
+            { 'if-match': etag },
+          ),
         ]);
         return [x.status, y.status].sort();
       }),
