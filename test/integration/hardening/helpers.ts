@@ -132,7 +132,8 @@ export function problemDefect(res: ApiResponse): string | null {
   if (typeof body !== 'object' || body === null) return 'body is not a JSON object';
   if (body.status !== res.status) return `body.status ${String(body.status)} ≠ ${res.status}`;
   for (const field of ['type', 'title', 'detail'] as const) {
-    if (typeof body[field] !== 'string' || (body[field] as string).length === 0) {
+    const value = body[field];
+    if (typeof value !== 'string' || value.length === 0) {
       return `no ${field}`;
     }
   }

@@ -712,6 +712,8 @@ function allRoutes(): { method: string; path: string }[] {
     { method: 'GET', path: '/healthz' },
     { method: 'GET', path: '/readyz' },
     { method: 'GET', path: '/metrics' },
+    { method: 'GET', path: '/openapi.json' },
+    { method: 'GET', path: '/docs' },
     { method: 'GET', path: '/admin/queues' },
     { method: 'GET', path: '/v1/no-such-route' },
     { method: 'GET', path: '/no-such-route' },
@@ -744,7 +746,7 @@ const deepObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(dep
 function generate(rng: Prng): Attack[] {
   const attacks: Attack[] = [];
   const add = (a: Attack) => attacks.push(a);
-  const idem = (i: number) => ({ 'idempotency-key': `fuzz-${SEED}-${i}` });
+  const idem = (name: string) => ({ 'idempotency-key': `fuzz-${SEED}-${name}` });
 
   // 1. Every field of every body: wrong types, bad formats, huge strings; missing and extra fields.
   for (const route of bodyRoutes()) {
@@ -770,7 +772,8 @@ function generate(rng: Prng): Attack[] {
         ),
       );
       if (field.required) {
-        const { [field.name]: _dropped, ...rest } = route.base;
+        const rest = { ...route.base };
+        delete rest[field.name];
         post(`without ${field.name}`, rest);
       }
     }
@@ -844,10 +847,18 @@ function generate(rng: Prng): Attack[] {
     text(`10,000 nested objects in ${field}`, inField(deepObject(10_000)));
     text('100,000 nested arrays', wrapText(route, deepArray(100_000)));
     // … and with an Idempotency-Key, whose fingerprint serialises the body
-    text('10,000 nested arrays + Idempotency-Key', wrapText(route, deepArray(10_000)), idem(1));
-    text(`10,000 nested objects in ${field} + Idempotency-Key`, inField(deepObject(10_000)), {
-      'idempotency-key': `fuzz-${SEED}-deep-${route.label}`,
-    });
+    // (a key of its own per request: the same key on another path is rightly a 422)
+    const slug = route.label.replace(/\W+/g, '-');
+    text(
+      '10,000 nested arrays + Idempotency-Key',
+      wrapText(route, deepArray(10_000)),
+      idem(`${slug}-arrays`),
+    );
+    text(
+      `10,000 nested objects in ${field} + Idempotency-Key`,
+      inField(deepObject(10_000)),
+      idem(`${slug}-objects`),
+    );
     // prototype pollution
     const withKey = (key: string, value: string) =>
       wrapText(route, `{${JSON.stringify(key)}:${value},${baseText.slice(1)}`);

@@ -115,12 +115,14 @@ function expectCell(res: ApiResponse, caller: Caller, minRole: Role | 'public', 
   }
 }
 
+type Req = { method: string; path: string; body?: unknown };
+
 interface RouteCase {
   route: string;
   minRole: Role | 'public';
   success: number;
   /** builds the request for one cell (fresh targets where the request changes something) */
-  request: () => Promise<{ method: string; path: string; body?: unknown }>;
+  request: () => Req | Promise<Req>;
   verify?: (res: ApiResponse) => void;
 }
 
@@ -132,7 +134,7 @@ const ROUTES: RouteCase[] = [
     route: 'POST /v1/tokens',
     minRole: 'admin',
     success: 201,
-    request: async () => ({
+    request: () => ({
       method: 'POST',
       path: '/v1/tokens',
       body: { subject: `perm-new-${++seq}`, role: 'reader' },
@@ -154,38 +156,38 @@ const ROUTES: RouteCase[] = [
     route: 'POST /v1/connectors',
     minRole: 'contributor',
     success: 201,
-    request: async () => ({ method: 'POST', path: '/v1/connectors', body: registration() }),
+    request: () => ({ method: 'POST', path: '/v1/connectors', body: registration() }),
   },
   {
     route: 'GET /v1/connectors',
     minRole: 'reader',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/v1/connectors?limit=5' }),
+    request: () => ({ method: 'GET', path: '/v1/connectors?limit=5' }),
   },
   {
     route: 'GET /v1/connectors/:id',
     minRole: 'reader',
     success: 200,
-    request: async () => ({ method: 'GET', path: `/v1/connectors/${shared}` }),
+    request: () => ({ method: 'GET', path: `/v1/connectors/${shared}` }),
     verify: (res) => expect(res.headers.get('etag')).toMatch(/^"v\d+"$/),
   },
   {
     route: 'GET /v1/connectors/:id/history',
     minRole: 'reader',
     success: 200,
-    request: async () => ({ method: 'GET', path: `/v1/connectors/${shared}/history` }),
+    request: () => ({ method: 'GET', path: `/v1/connectors/${shared}/history` }),
   },
   {
     route: 'GET /v1/connectors/:id/acceptance-runs',
     minRole: 'reader',
     success: 200,
-    request: async () => ({ method: 'GET', path: `/v1/connectors/${shared}/acceptance-runs` }),
+    request: () => ({ method: 'GET', path: `/v1/connectors/${shared}/acceptance-runs` }),
   },
   {
     route: 'POST /v1/usage',
     minRole: 'maintainer',
     success: 200,
-    request: async () => ({
+    request: () => ({
       method: 'POST',
       path: '/v1/usage',
       body: { entries: [{ connectorId: shared, date: today(), activeConnections: 1, syncs: 1 }] },
@@ -196,37 +198,37 @@ const ROUTES: RouteCase[] = [
     route: 'POST /v1/archival-sweeps',
     minRole: 'maintainer',
     success: 202,
-    request: async () => ({ method: 'POST', path: '/v1/archival-sweeps', body: { dryRun: true } }),
+    request: () => ({ method: 'POST', path: '/v1/archival-sweeps', body: { dryRun: true } }),
   },
   {
     route: 'GET /v1/archival-sweeps/:id',
     minRole: 'maintainer',
     success: 200,
-    request: async () => ({ method: 'GET', path: `/v1/archival-sweeps/${sweepId}` }),
+    request: () => ({ method: 'GET', path: `/v1/archival-sweeps/${sweepId}` }),
   },
   {
     route: 'GET /v1/catalog',
     minRole: 'public',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/v1/catalog' }),
+    request: () => ({ method: 'GET', path: '/v1/catalog' }),
   },
   {
     route: 'GET /v1/catalog/registry.json',
     minRole: 'public',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/v1/catalog/registry.json' }),
+    request: () => ({ method: 'GET', path: '/v1/catalog/registry.json' }),
   },
   {
     route: 'GET /v1/machine',
     minRole: 'public',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/v1/machine' }),
+    request: () => ({ method: 'GET', path: '/v1/machine' }),
   },
   {
     route: 'POST /v1/subscriptions',
     minRole: 'reader',
     success: 201,
-    request: async () => ({
+    request: () => ({
       method: 'POST',
       path: '/v1/subscriptions',
       body: { url: 'http://127.0.0.1:9/hook', secret: 's' },
@@ -236,37 +238,37 @@ const ROUTES: RouteCase[] = [
     route: 'GET /v1/subscriptions',
     minRole: 'reader',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/v1/subscriptions' }),
+    request: () => ({ method: 'GET', path: '/v1/subscriptions' }),
   },
   {
     route: 'GET /healthz',
     minRole: 'public',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/healthz' }),
+    request: () => ({ method: 'GET', path: '/healthz' }),
   },
   {
     route: 'GET /readyz',
     minRole: 'public',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/readyz' }),
+    request: () => ({ method: 'GET', path: '/readyz' }),
   },
   {
     route: 'GET /metrics',
     minRole: 'public',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/metrics' }),
+    request: () => ({ method: 'GET', path: '/metrics' }),
   },
   {
     route: 'GET /openapi.json',
     minRole: 'public',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/openapi.json' }),
+    request: () => ({ method: 'GET', path: '/openapi.json' }),
   },
   {
     route: 'GET /docs',
     minRole: 'public',
     success: 200,
-    request: async () => ({ method: 'GET', path: '/docs' }),
+    request: () => ({ method: 'GET', path: '/docs' }),
   },
 ];
 
