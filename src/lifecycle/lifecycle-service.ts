@@ -123,7 +123,20 @@ export class LifecycleService {
     principal: Principal,
     options: SendOptions = {},
   ): Promise<SendResult> {
-    const current = await this.store.require(id);
+    return this.sendTo(await this.store.require(id), input, principal, options);
+  }
+
+  /**
+   * The same, for a connector the caller has just loaded (the HTTP layer loads it to answer 404 and
+   * 403 before it reads the payload); the commit's compare-and-set still guards against a newer one.
+   */
+  async sendTo(
+    current: StoredConnector,
+    input: ApiEventInput,
+    principal: Principal,
+    options: SendOptions = {},
+  ): Promise<SendResult> {
+    const id = current.context.id;
     this.authorize(current, input.type, principal);
     if (options.ifMatchVersion !== undefined && options.ifMatchVersion !== current.version) {
       throw new PreconditionFailedError(

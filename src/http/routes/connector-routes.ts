@@ -76,7 +76,7 @@ export function connectorRoutes(s: AppServices): Router {
         { currentVersion: current.version },
       );
     }
-    const result = await s.service.send(id, payload, principalOf(res), {
+    const result = await s.service.sendTo(current, payload, principalOf(res), {
       ...(ifMatch !== undefined ? { ifMatchVersion: ifMatch } : {}),
       requestId: res.locals.requestId,
     });
