@@ -116,19 +116,10 @@ export class LifecycleService {
     return { ...record, version };
   }
 
-  /** An event from the API, on behalf of `principal`. */
-  async send(
-    id: string,
-    input: ApiEventInput,
-    principal: Principal,
-    options: SendOptions = {},
-  ): Promise<SendResult> {
-    return this.sendTo(await this.store.require(id), input, principal, options);
-  }
-
   /**
-   * The same, for a connector the caller has just loaded (the HTTP layer loads it to answer 404 and
-   * 403 before it reads the payload); the commit's compare-and-set still guards against a newer one.
+   * An event from the API, on behalf of `principal`, to a connector the caller has just loaded (the
+   * HTTP layer loads it to answer 404 and 403 before it reads the payload); the commit's
+   * compare-and-set still guards against a newer version.
    */
   async sendTo(
     current: StoredConnector,

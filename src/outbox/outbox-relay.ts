@@ -67,18 +67,6 @@ export class OutboxRelay {
     this.loop = null;
   }
 
-  /** Relays everything currently in the outbox (own pending, claimable, then new); for tests and tools. */
-  async drain(): Promise<number> {
-    await this.ensureGroup();
-    let total = await this.relay(await this.readOwnPending());
-    total += await this.relay(await this.claimAbandoned(true));
-    for (;;) {
-      const batch = await this.read(null);
-      if (batch.length === 0) return total;
-      total += await this.relay(batch);
-    }
-  }
-
   private async run(): Promise<void> {
     let backoff = 100;
     let pendingFirst = true;
@@ -165,10 +153,5 @@ export class OutboxRelay {
       .exec();
     this.logger.debug({ count: entries.length }, 'relayed outbox entries');
     return entries.length;
-  }
-
-  /** Entries not yet relayed (new and pending), for metrics and readiness. */
-  async backlog(): Promise<number> {
-    return this.redis.xlen(this.outboxKey);
   }
 }
