@@ -54,6 +54,7 @@ export function acceptanceProcessor(deps: AcceptanceWorkerDeps) {
       run = {
         ...run,
         status: result.outcome,
+        outcome: result.outcome,
         finishedAt: result.finishedAt,
         reason: result.reason,
         exitCode: result.exitCode,
@@ -84,6 +85,7 @@ function queuedRun(data: ReturnType<typeof acceptanceJob.parse>): AcceptanceRunR
     purpose: data.purpose,
     image: data.image,
     status: 'queued',
+    outcome: null,
     queuedAt: new Date().toISOString(),
     startedAt: null,
     finishedAt: null,

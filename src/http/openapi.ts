@@ -287,6 +287,7 @@ const acceptanceRunSchema = mirrors<AcceptanceRunRecord>()(
       purpose: z.string(),
       image: z.string(),
       status: z.enum(['queued', 'running', 'passed', 'failed', 'timeout', 'error']),
+      outcome: z.enum(['passed', 'failed', 'timeout', 'error']).nullable(),
       queuedAt: timestamp,
       startedAt: nullableTimestamp,
       finishedAt: nullableTimestamp,

@@ -228,6 +228,7 @@ export class LifecycleService {
               purpose: effect.purpose,
               image: effect.image,
               status: 'queued',
+              outcome: null,
               queuedAt: event.at,
               startedAt: null,
               finishedAt: null,

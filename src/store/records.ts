@@ -51,6 +51,8 @@ export interface AcceptanceRunRecord {
   purpose: string;
   image: string;
   status: AcceptanceRunStatus;
+  /** the run's result once it ended (SPEC §7); null while queued or running */
+  outcome: 'passed' | 'failed' | 'timeout' | 'error' | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;

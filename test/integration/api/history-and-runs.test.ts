@@ -242,6 +242,7 @@ describe('a run is recorded as soon as its gate opens', () => {
     expect(res.body.items).toHaveLength(1);
     expect(res.body.items[0]).toMatchObject({
       status: 'queued',
+      outcome: null,
       image: `${body.dockerRepository}:${body.dockerImageTag}`,
       finishedAt: null,
     });

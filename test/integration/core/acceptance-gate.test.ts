@@ -44,6 +44,7 @@ describe('acceptance-test gate', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
       status: 'passed',
+      outcome: 'passed',
       exitCode: 0,
       eventType: 'REQUEST_CERTIFICATION',
       tests: { total: 2, failures: 0, errors: 0 },
@@ -68,7 +69,7 @@ describe('acceptance-test gate', () => {
   it('a non-zero exit code fails the gate', async () => {
     const { connector, runs, history } = await certify('1.0.0-exitcode');
     expect(connector.state).toBe('community.active');
-    expect(runs[0]).toMatchObject({ status: 'failed', exitCode: 7 });
+    expect(runs[0]).toMatchObject({ status: 'failed', outcome: 'failed', exitCode: 7 });
     expect(runs[0].outputTail).toContain('boom');
     expect(history.at(-1)).toMatchObject({ type: 'ACCEPTANCE_FAILED', to: 'community.active' });
   });
@@ -87,6 +88,7 @@ describe('acceptance-test gate', () => {
     const { connector, runs } = await certify('1.0.0-hang');
     expect(connector.state).toBe('community.active');
     expect(runs[0].status).toBe('timeout');
+    expect(runs[0].outcome).toBe('timeout');
     expect(runs[0].reason).toMatch(/timed out/);
   });
 
