@@ -6,7 +6,7 @@ import {
 import { acceptanceJob } from '../src/jobs/job-catalog.js';
 import type { LifecycleService } from '../src/lifecycle/lifecycle-service.js';
 import type { ConnectorStore } from '../src/store/connector-store.js';
-import type { AcceptanceRunRecord } from '../src/store/records.js';
+import { queuedAcceptanceRun, type AcceptanceRunRecord } from '../src/store/records.js';
 
 export interface AcceptanceWorkerDeps {
   store: ConnectorStore;
@@ -76,26 +76,17 @@ export function acceptanceProcessor(deps: AcceptanceWorkerDeps) {
   };
 }
 
+/** The commit records the run; this only covers a record that went missing. */
 function queuedRun(data: ReturnType<typeof acceptanceJob.parse>): AcceptanceRunRecord {
-  return {
+  return queuedAcceptanceRun({
     id: data.runId,
     connectorId: data.connectorId,
     eventId: data.eventId,
     eventType: 'unknown',
     purpose: data.purpose,
     image: data.image,
-    status: 'queued',
-    outcome: null,
     queuedAt: new Date().toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    attempts: 0,
-    reason: null,
-    exitCode: null,
-    tests: null,
-    reportFiles: [],
-    outputTail: '',
-  };
+  });
 }
 
 function notConfigured(): AcceptanceRunResult {

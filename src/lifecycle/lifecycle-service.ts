@@ -20,7 +20,12 @@ import {
   PreconditionFailedError,
 } from '../errors.js';
 import type { ConnectorStore } from '../store/connector-store.js';
-import type { AcceptanceRunRecord, ConnectorRecord, StoredConnector } from '../store/records.js';
+import {
+  queuedAcceptanceRun,
+  type AcceptanceRunRecord,
+  type ConnectorRecord,
+  type StoredConnector,
+} from '../store/records.js';
 
 export interface RegistrationInput {
   id: string;
@@ -220,25 +225,15 @@ export class LifecycleService {
     const runs = decision.effects.flatMap((effect): AcceptanceRunRecord[] =>
       effect.kind === 'acceptance'
         ? [
-            {
+            queuedAcceptanceRun({
               id: effect.runId,
               connectorId: current.context.id,
               eventId: event.eventId,
               eventType: event.type,
               purpose: effect.purpose,
               image: effect.image,
-              status: 'queued',
-              outcome: null,
               queuedAt: event.at,
-              startedAt: null,
-              finishedAt: null,
-              attempts: 0,
-              reason: null,
-              exitCode: null,
-              tests: null,
-              reportFiles: [],
-              outputTail: '',
-            },
+            }),
           ]
         : [],
     );

@@ -69,3 +69,25 @@ export interface AcceptanceRunRecord {
   reportFiles: string[];
   outputTail: string;
 }
+
+/** A run as recorded when its gate opens, before any worker picks it up. */
+export function queuedAcceptanceRun(
+  fields: Pick<
+    AcceptanceRunRecord,
+    'id' | 'connectorId' | 'eventId' | 'eventType' | 'purpose' | 'image' | 'queuedAt'
+  >,
+): AcceptanceRunRecord {
+  return {
+    ...fields,
+    status: 'queued',
+    outcome: null,
+    startedAt: null,
+    finishedAt: null,
+    attempts: 0,
+    reason: null,
+    exitCode: null,
+    tests: null,
+    reportFiles: [],
+    outputTail: '',
+  };
+}

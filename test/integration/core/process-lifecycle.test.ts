@@ -26,6 +26,27 @@ describe('service processes: restart, crash and shutdown', () => {
     return p;
   }
 
+  /** An API and a worker process, and a certification gate whose acceptance run is running. */
+  async function startRunningGate() {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const api = await spawn(prefix, { roles: ['api'] });
+    const client = new ApiClient(api.url!, ADMIN_TOKEN);
+    const env = {
+      LIFECYCLE_ACCEPTANCE_COMMAND: HANG_COMMAND,
+      LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '600',
+    };
+    const worker = await spawn(prefix, { roles: ['worker'], env });
+    const body = registration({ dockerImageTag: '1.0.0-hang' });
+    await client.post('/v1/connectors', body);
+    expect((await client.event(body.id, { type: 'REQUEST_CERTIFICATION' })).status).toBe(202);
+    await waitFor(async () => {
+      const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
+      return runs[0]?.status === 'running';
+    });
+    return { prefix, client, env, worker, body };
+  }
+
   it('SIGTERM stops taking requests, exits 0, and a restart finds everything as it was', async () => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
@@ -49,22 +70,7 @@ describe('service processes: restart, crash and shutdown', () => {
   });
 
   it('an acceptance run interrupted by a kill -9 of its worker runs again after restart', async () => {
-    const prefix = uniquePrefix();
-    prefixes.push(prefix);
-    const api = await spawn(prefix, { roles: ['api'] });
-    const client = new ApiClient(api.url!, ADMIN_TOKEN);
-    const env = {
-      LIFECYCLE_ACCEPTANCE_COMMAND: HANG_COMMAND,
-      LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '600',
-    };
-    const worker = await spawn(prefix, { roles: ['worker'], env });
-    const body = registration({ dockerImageTag: '1.0.0-hang' });
-    await client.post('/v1/connectors', body);
-    expect((await client.event(body.id, { type: 'REQUEST_CERTIFICATION' })).status).toBe(202);
-    await waitFor(async () => {
-      const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
-      return runs[0]?.status === 'running';
-    });
+    const { prefix, client, env, worker, body } = await startRunningGate();
     await worker.kill('SIGKILL');
 
     // The job is handed back once its lock expires; a new worker (now with a short timeout) runs it.
@@ -88,22 +94,7 @@ describe('service processes: restart, crash and shutdown', () => {
   }, 60_000);
 
   it('SIGTERM hands a running acceptance job back: another worker finishes it', async () => {
-    const prefix = uniquePrefix();
-    prefixes.push(prefix);
-    const api = await spawn(prefix, { roles: ['api'] });
-    const client = new ApiClient(api.url!, ADMIN_TOKEN);
-    const env = {
-      LIFECYCLE_ACCEPTANCE_COMMAND: HANG_COMMAND,
-      LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '600',
-    };
-    const worker = await spawn(prefix, { roles: ['worker'], env });
-    const body = registration({ dockerImageTag: '1.0.0-hang' });
-    await client.post('/v1/connectors', body);
-    await client.event(body.id, { type: 'REQUEST_CERTIFICATION' });
-    await waitFor(async () => {
-      const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
-      return runs[0]?.status === 'running';
-    });
+    const { prefix, client, env, worker, body } = await startRunningGate();
     expect(await worker.kill('SIGTERM')).toBe(0);
     const handedBack = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body
       .items[0];
