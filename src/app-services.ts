@@ -56,8 +56,12 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     outboxBacklog: () => redis.xlen(keys.outbox()),
     queueDepths: () => queues.counts(),
   });
-  const service = new LifecycleService(store, lifecycle, undefined, (event, from, to) =>
-    metrics.transitions.inc({ event, from, to }),
+  const service = new LifecycleService(
+    store,
+    lifecycle,
+    undefined,
+    (event, from, to) => metrics.transitions.inc({ event, from, to }),
+    config.allowedDockerRepositories,
   );
   const usage = new UsageStore(redis, keys);
   const sweeps = new SweepStore(redis, keys);

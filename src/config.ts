@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 /** A number of days; decimals are allowed so that short periods can be tried (0.0001 ≈ 9 s). */
@@ -42,6 +43,54 @@ const reminderDays = z
     return [...new Set(values)].sort((a, b) => b - a);
   });
 
+/** LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES: comma-separated globs (`airbyte/*,ghcr.io/acme/*`). */
+const repositoryGlobs = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const globs = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const bad = globs.filter((g) => !/^[\x21-\x7e]{1,255}$/.test(g));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a glob of a Docker repository: ${bad.map((g) => JSON.stringify(g)).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return globs;
+  });
+
+/**
+ * LIFECYCLE_TRUST_PROXY, Express's `trust proxy` value: `false`, `true`, a hop count, or a
+ * comma-separated list of addresses or subnets (`loopback`, `10.0.0.0/8`, `fc00::/7` ...).
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((raw, ctx): boolean | number | string[] => {
+    const value = raw.trim();
+    if (/^false$/i.test(value)) return false;
+    if (/^true$/i.test(value)) return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const list = value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    try {
+      proxyAddr.compile(list);
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `false, true, a hop count, or a comma-separated list of addresses or subnets (${err instanceof Error ? err.message : String(err)})`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -73,6 +122,10 @@ const envSchema = z.object({
   LIFECYCLE_WEBHOOK_TIMEOUT_MS: positiveInt(10000),
   LIFECYCLE_REMINDER_DAYS: reminderDays,
   LIFECYCLE_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
+  LIFECYCLE_AUTH_FAILURES_PER_MINUTE: positiveInt(20),
+  LIFECYCLE_TRUST_PROXY: trustProxy,
+  LIFECYCLE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES: repositoryGlobs,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -103,6 +156,14 @@ export interface Config {
   };
   webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
   rateLimitPerMinute: number;
+  /** failed authentications per client address and minute before it is locked out (SPEC §10) */
+  authFailuresPerMinute: number;
+  /** Express's `trust proxy` value: which proxies' X-Forwarded-For to believe */
+  trustProxy: boolean | number | string[];
+  /** when set, GET /metrics needs `Authorization: Bearer <metricsToken>` */
+  metricsToken: string | undefined;
+  /** globs of the Docker repositories connectors may name; empty: any */
+  allowedDockerRepositories: string[];
 }
 
 export class ConfigError extends Error {
@@ -165,5 +226,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.LIFECYCLE_WEBHOOK_TIMEOUT_MS,
     },
     rateLimitPerMinute: e.LIFECYCLE_RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.LIFECYCLE_AUTH_FAILURES_PER_MINUTE,
+    trustProxy: e.LIFECYCLE_TRUST_PROXY,
+    metricsToken: e.LIFECYCLE_METRICS_TOKEN,
+    allowedDockerRepositories: e.LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES,
   };
 }

@@ -84,6 +84,10 @@ export async function startService(
   let server: Server | null = null;
   let url: string | null = null;
   if (roles.has('api')) {
+    const clashes = await services.store.backfillDefinitionIds();
+    for (const clash of clashes) {
+      logger.warn(clash, 'connector shares its definitionId with another one (registered earlier)');
+    }
     server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(services));
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);

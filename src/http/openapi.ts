@@ -1054,7 +1054,7 @@ function operations(listParameters: JsonObject[]): Operation[] {
       tag: 'connectors',
       summary: 'Register a connector',
       description:
-        'Registers a connector as `community.active` (default) or `custom.active`. Users subscribed to `connector.registered` are notified.',
+        'Registers a connector as `community.active` (default) or `custom.active`. The caller is always one of its `maintainers` (added when the body does not list it). Users subscribed to `connector.registered` are notified.',
       access: { kind: 'role', role: 'contributor' },
       body: {
         schema: 'RegistrationRequest',
@@ -1068,7 +1068,15 @@ function operations(listParameters: JsonObject[]): Operation[] {
           content: json('Connector'),
         },
       },
-      errors: { 409: ['A connector with this id exists (`ALREADY_EXISTS`).'] },
+      errors: {
+        409: [
+          'A connector with this id exists (`ALREADY_EXISTS`).',
+          'Another connector has this `definitionId` (`DEFINITION_ID_EXISTS`, with `definitionId` and `connectorId`).',
+        ],
+        422: [
+          '`dockerRepository` matches none of `LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES` (`DOCKER_REPOSITORY_NOT_ALLOWED`).',
+        ],
+      },
     },
     {
       method: 'get',
@@ -1147,6 +1155,7 @@ function operations(listParameters: JsonObject[]): Operation[] {
         ],
         422: [
           'A policy blocked the event; `code` names the rule (`NOTICE_TOO_SHORT`, `NOTICE_INVALID`, `INVALID_VERSION`, `VERSION_NOT_GREATER`, `INVALID_CDK_VERSION`, `CDK_OUTDATED`, `INVALID_DEADLINE`, `UPGRADE_WINDOW_TOO_SHORT`), with `state` and the figures of the rule.',
+          '`REQUEST_UNARCHIVE` of a connector whose `dockerRepository` matches none of `LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES` (`DOCKER_REPOSITORY_NOT_ALLOWED`).',
         ],
       },
     },

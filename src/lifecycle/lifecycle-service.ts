@@ -20,6 +20,7 @@ import {
   PreconditionFailedError,
 } from '../errors.js';
 import type { ConnectorStore } from '../store/connector-store.js';
+import { assertDockerRepositoryAllowed } from './docker-repository-policy.js';
 import {
   queuedAcceptanceRun,
   type AcceptanceRunRecord,
@@ -66,6 +67,8 @@ export class LifecycleService {
     private readonly lifecycle: ConnectorLifecycle,
     private readonly clock: () => Date = () => new Date(),
     private readonly onTransition: (event: string, from: string, to: string) => void = () => {},
+    /** LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES (empty: any) */
+    private readonly allowedDockerRepositories: readonly string[] = [],
   ) {}
 
   async register(
@@ -73,6 +76,7 @@ export class LifecycleService {
     actor: Principal,
     requestId?: string,
   ): Promise<StoredConnector> {
+    assertDockerRepositoryAllowed(input.dockerRepository, this.allowedDockerRepositories);
     const at = this.clock().toISOString();
     const eventId = randomUUID();
     const context: ConnectorContext = {
@@ -84,7 +88,8 @@ export class LifecycleService {
       dockerRepository: input.dockerRepository,
       dockerImageTag: input.dockerImageTag,
       cdkVersion: input.cdkVersion,
-      maintainers: [...new Set(input.maintainers)],
+      // The registering subject is always a maintainer (SPEC §4).
+      maintainers: [...new Set([...input.maintainers, actor.subject])],
       deprecation: null,
       breakingChanges: {},
       lastReleaseAt: at,
@@ -111,7 +116,11 @@ export class LifecycleService {
         at,
         from: null,
         to: record.state,
-        payload: { ...input, definitionId: context.definitionId },
+        payload: {
+          ...input,
+          definitionId: context.definitionId,
+          maintainers: context.maintainers,
+        },
         ...(requestId ? { requestId } : {}),
       },
       outbox: this.outboxEntries(record, eventId, at, effects, requestId),
@@ -214,6 +223,12 @@ export class LifecycleService {
         return { kind: 'stale' };
       case 'accepted':
         break;
+    }
+    if (event.type === 'REQUEST_UNARCHIVE') {
+      assertDockerRepositoryAllowed(
+        current.context.dockerRepository,
+        this.allowedDockerRepositories,
+      );
     }
     const next: ConnectorRecord = {
       machineVersion: MACHINE_VERSION,

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import { splitState } from '../../machines/connector-lifecycle.js';
-import { AlreadyExistsError, ConcurrentChangeError, NotFoundError } from '../errors.js';
+import {
+  AlreadyExistsError,
+  ConcurrentChangeError,
+  DefinitionIdExistsError,
+  NotFoundError,
+} from '../errors.js';
 import { Keys } from './keys.js';
 import type {
   AcceptanceRunRecord,
@@ -35,7 +40,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-type CommitReply = [1, number] | [0, 'exists' | 'missing' | 'conflict', number];
+type CommitReply =
+  [1, number] | [0, 'exists' | 'missing' | 'conflict', number] | [0, 'definition', string];
 
 /** Connectors, their history and acceptance runs in Redis; every change is one atomic commit. */
 export class ConnectorStore {
@@ -80,11 +86,19 @@ export class ConnectorStore {
         k.runs(id),
         k.byState(input.previous?.state ?? input.next.state),
         k.byState(input.next.state),
+        k.definitionIds(),
       ],
       args,
     )) as CommitReply;
     if (reply[0] === 1) return reply[1];
     switch (reply[1]) {
+      case 'definition': {
+        const definitionId = input.next.context.definitionId;
+        throw new DefinitionIdExistsError(
+          `Connector "${reply[2]}" already has definitionId ${definitionId}.`,
+          { definitionId, connectorId: reply[2] },
+        );
+      }
       case 'exists':
         throw new AlreadyExistsError(`A connector with id "${id}" already exists.`, { id });
       case 'missing':
@@ -170,6 +184,48 @@ export class ConnectorStore {
         }
       }
       if (ids.length < chunk) return { items, nextCursor: null };
+      from = `(${ids[ids.length - 1]!}`;
+    }
+  }
+
+  /**
+   * Indexes the definitionIds of connectors stored before the index existed (HSETNX: a commit's
+   * own claim always wins); returns the connectors whose definitionId another one already holds.
+   * Nothing to do (two reads) once every connector is indexed.
+   */
+  async backfillDefinitionIds(): Promise<{ id: string; definitionId: string; holder: string }[]> {
+    const index = this.keys.definitionIds();
+    const [indexed, connectors] = await Promise.all([
+      this.redis.hlen(index),
+      this.redis.zcard(this.keys.allConnectors()),
+    ]);
+    const clashes: { id: string; definitionId: string; holder: string }[] = [];
+    if (indexed >= connectors) return clashes;
+    let from = '-';
+    for (;;) {
+      const ids = await this.redis.zrangebylex(
+        this.keys.allConnectors(),
+        from,
+        '+',
+        'LIMIT',
+        0,
+        500,
+      );
+      if (ids.length === 0) return clashes;
+      const found = (await this.getMany(ids)).filter((c): c is StoredConnector => c !== null);
+      const pipeline = this.redis.pipeline();
+      for (const c of found) {
+        pipeline.hsetnx(index, c.context.definitionId, c.context.id);
+        pipeline.hget(index, c.context.definitionId);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      found.forEach((c, i) => {
+        const [err, holder] = replies[2 * i + 1] ?? [null, null];
+        if (err) throw err;
+        if (typeof holder === 'string' && holder !== c.context.id) {
+          clashes.push({ id: c.context.id, definitionId: c.context.definitionId, holder });
+        }
+      });
       from = `(${ids[ids.length - 1]!}`;
     }
   }

@@ -18,6 +18,10 @@ export class Keys {
   allConnectors(): string {
     return `${this.prefix}:idx:all`;
   }
+  /** hash: definitionId → the id of the connector that holds it (SPEC §4: unique) */
+  definitionIds(): string {
+    return `${this.prefix}:idx:definition-ids`;
+  }
   bySupportLevel(level: string): string {
     return `${this.prefix}:idx:level:${level}`;
   }

@@ -11,16 +11,23 @@ import { LuaScript } from './lua-script.js';
  *
  * KEYS: 1 connector hash, 2 history list, 3 outbox stream, 4 all-connectors index,
  *       5 old level index, 6 old status index, 7 new level index, 8 new status index,
- *       9 type index, 10 runs hash, 11 old state index, 12 new state index
+ *       9 type index, 10 runs hash, 11 old state index, 12 new state index,
+ *       13 definition ids hash (definitionId → connector id)
  * ARGV: 1 expected version (0 = create), 2 connector id, 3 snapshot JSON, 4 history entry JSON,
  *       5 number of runs R, then R pairs (runId, run JSON), then outbox entry JSONs
- * Returns {1, newVersion} or {0, reason, currentVersion}.
+ * Returns {1, newVersion} or {0, reason, currentVersion}; reason 'definition' carries the id of
+ * the connector that holds the definitionId instead of a version.
  */
 export const COMMIT_EVENT = new LuaScript(`
 local expected = tonumber(ARGV[1])
 local current = redis.call('HGET', KEYS[1], 'version')
 if expected == 0 then
   if current then return {0, 'exists', tonumber(current)} end
+  -- definitionId is unique (SPEC §4): claimed here, in the same step as the create.
+  local definitionId = cjson.decode(ARGV[3]).context.definitionId
+  local holder = redis.call('HGET', KEYS[13], definitionId)
+  if holder and holder ~= ARGV[2] then return {0, 'definition', holder} end
+  redis.call('HSET', KEYS[13], definitionId, ARGV[2])
 else
   if not current then return {0, 'missing', 0} end
   if tonumber(current) ~= expected then return {0, 'conflict', tonumber(current)} end
