@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
-import { authenticate, requireRole } from './auth-middleware.js';
+import { AuthFailureLimit, refuseLockedOutClients } from './auth-failure-limit.js';
+import { authenticate, requireBearer, requireRole } from './auth-middleware.js';
 import { DOCS_CONTENT_SECURITY_POLICY, renderDocsPage } from './docs-page.js';
 import { idempotency } from './idempotency.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -30,6 +31,9 @@ export function createApp(s: AppServices): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Which proxies' X-Forwarded-For to believe for req.ip (LIFECYCLE_TRUST_PROXY, SPEC §10).
+  app.set('trust proxy', s.config.trustProxy);
+  const authFailures = new AuthFailureLimit(s.redis, s.keys, s.config.authFailuresPerMinute);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
@@ -43,6 +47,7 @@ export function createApp(s: AppServices): express.Express {
   });
 
   app.use(observeRequests(s.logger, s.metrics));
+  app.use(refuseLockedOutClients(authFailures));
   app.use(healthRoutes(s));
   const apiReference = buildOpenApiDocument();
   const docsHtml = renderDocsPage(apiReference);
@@ -52,12 +57,15 @@ export function createApp(s: AppServices): express.Express {
   app.get('/docs', (_req: Request, res: Response) => {
     res.type('html').set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY).send(docsHtml);
   });
-  app.get('/metrics', async (_req: Request, res: Response) => {
+  const metricsAccess = s.config.metricsToken
+    ? [requireBearer(s.config.metricsToken, authFailures)]
+    : [];
+  app.get('/metrics', ...metricsAccess, async (_req: Request, res: Response) => {
     res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
   });
   app.use(
     QUEUE_DASHBOARD_PATH,
-    authenticate(s.tokens),
+    authenticate(s.tokens, authFailures),
     (_req: Request, res: Response, next: NextFunction) => {
       // Browsers get a login prompt: the admin token is the password.
       if (!res.locals.principal) res.set('WWW-Authenticate', 'Basic realm="connector-lifecycle"');
@@ -86,7 +94,7 @@ export function createApp(s: AppServices): express.Express {
   app.use(express.json({ limit: BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }));
 
   const v1 = express.Router();
-  v1.use(authenticate(s.tokens));
+  v1.use(authenticate(s.tokens, authFailures));
   v1.use(rateLimit(s.redis, s.keys, s.config.rateLimitPerMinute));
   v1.use(idempotency(s.redis, s.keys));
   v1.use(catalogRoutes(s));

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { LifecycleError, PolicyViolationError, ValidationError } from '../errors.js';
 import type { Keys } from '../store/keys.js';
+import { clientAddress } from './auth-failure-limit.js';
 import { IdempotencyClaim } from './idempotency-claim.js';
 
 const TTL_MS = 24 * 3600 * 1000;
@@ -88,7 +89,7 @@ export function idempotency(redis: Redis, keys: Keys, options: IdempotencyOption
     }
     // Keys belong to the token that used them, not to its subject (SPEC §10).
     const principal = res.locals.principal;
-    const caller = principal ? `token:${principal.tokenId}` : `ip:${req.ip ?? 'unknown'}`;
+    const caller = principal ? `token:${principal.tokenId}` : `ip:${clientAddress(req)}`;
     const redisKey = keys.idempotency(
       createHash('sha256').update(`${caller}\n${key}`).digest('hex'),
     );

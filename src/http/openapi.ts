@@ -941,6 +941,10 @@ function buildOperation(op: Operation): JsonObject {
       429,
       'More than `LIFECYCLE_RATE_LIMIT_PER_MINUTE` requests in the current minute from this token (or address, without a token) (`RATE_LIMITED`). Retry after `Retry-After` seconds.',
     );
+    add(
+      429,
+      'A request with credentials from an address with more than `LIFECYCLE_AUTH_FAILURES_PER_MINUTE` failed authentications in the current minute, whatever its token (`AUTH_FAILURES_LIMITED`). Retry after `Retry-After` seconds.',
+    );
   }
 
   const responses: JsonObject = { ...op.responses };
@@ -962,7 +966,7 @@ function buildOperation(op: Operation): JsonObject {
   if (v1) {
     responses.default = {
       description:
-        'An unexpected error (500 `INTERNAL`, logged with the request id) or Redis unreachable (503 `REDIS_UNAVAILABLE`).',
+        'An unexpected error (500 `INTERNAL`, logged with the request id) or Redis unreachable or refusing writes (503 `REDIS_UNAVAILABLE`, with `Retry-After`; nothing was changed).',
       content: problemContent,
     };
   }
@@ -1020,7 +1024,7 @@ function operations(listParameters: JsonObject[]): Operation[] {
       tag: 'tokens',
       summary: 'Create an API token',
       description:
-        'Creates a token for a subject with a role (`reader` < `contributor` < `maintainer` < `admin`). The token is shown once, in this response; only its hash is stored.',
+        'Creates a token for a subject with a role (`reader` < `contributor` < `maintainer` < `admin`). The token is shown once, in this response; only its hash is stored. The response is never kept for an `Idempotency-Key` replay.',
       access: { kind: 'role', role: 'admin' },
       body: {
         schema: 'TokenRequest',
@@ -1033,6 +1037,11 @@ function operations(listParameters: JsonObject[]): Operation[] {
           headers: { 'Cache-Control': refTo('headers', 'CacheControl'), ...replayed },
           content: json('Token'),
         },
+      },
+      errors: {
+        409: [
+          'A replay of a request that created a token: the token is never stored, so the response cannot be replayed (`IDEMPOTENT_REPLAY_UNAVAILABLE`, with `tokenId`).',
+        ],
       },
     },
     {
@@ -1388,13 +1397,21 @@ function operations(listParameters: JsonObject[]): Operation[] {
       tag: 'operations',
       summary: 'Prometheus metrics',
       description:
-        "This process's metrics in the Prometheus text exposition format (each API and worker process exposes its own).",
+        "This process's metrics in the Prometheus text exposition format (each API and worker process exposes its own). Public unless `LIFECYCLE_METRICS_TOKEN` is set; then it needs `Authorization: Bearer <LIFECYCLE_METRICS_TOKEN>`.",
       access: { kind: 'public' },
       responses: {
         200: {
           description: 'The metrics.',
           content: { 'text/plain': { schema: { type: 'string' } } },
         },
+      },
+      errors: {
+        401: [
+          'With `LIFECYCLE_METRICS_TOKEN` set: no token, or another one (`UNAUTHORIZED`; a wrong one counts as a failed authentication).',
+        ],
+        429: [
+          'Credentials from an address with more than `LIFECYCLE_AUTH_FAILURES_PER_MINUTE` failed authentications in the current minute (`AUTH_FAILURES_LIMITED`).',
+        ],
       },
     },
     {

@@ -70,6 +70,10 @@ export class Keys {
   rateLimit(who: string, window: number): string {
     return `${this.prefix}:ratelimit:${who}:${window}`;
   }
+  /** failed authentications of one client address in one minute */
+  authFailures(address: string, window: number): string {
+    return `${this.prefix}:auth-failures:${address}:${window}`;
+  }
   idempotency(hash: string): string {
     return `${this.prefix}:idempotency:${hash}`;
   }

@@ -63,10 +63,13 @@ const json = { 'content-type': 'application/json' };
 const today = () => new Date().toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  // No scheduler (no cron sweep can fire mid-test); a limit high enough that 429 masks nothing.
+  // No scheduler (no cron sweep can fire mid-test); limits high enough that 429 masks nothing.
   svc = await startTestService({
     roles: ['api', 'worker'],
-    env: { LIFECYCLE_RATE_LIMIT_PER_MINUTE: '1000000' },
+    env: {
+      LIFECYCLE_RATE_LIMIT_PER_MINUTE: '1000000',
+      LIFECYCLE_AUTH_FAILURES_PER_MINUTE: '1000000',
+    },
   });
   const created = await svc.api.post('/v1/tokens', { subject: 'fuzz-reader', role: 'reader' });
   expect(created.status).toBe(201);
