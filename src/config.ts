@@ -131,6 +131,13 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+/** Settings whose values are secrets (REDIS_URL may hold a password). */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'REDIS_URL',
+  'LIFECYCLE_ADMIN_TOKEN',
+  'LIFECYCLE_METRICS_TOKEN',
+]);
+
 export interface Config {
   port: number;
   host: string;
@@ -185,7 +192,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((i) => {
         const name = i.path.join('.');
         const value = env[name];
-        return `${name}=${JSON.stringify(value ?? null)}: ${i.message}`;
+        // A secret's value never reaches a message (stderr, logs): only its length.
+        const shown =
+          SECRET_SETTINGS.has(name) && value !== undefined
+            ? `<secret, ${value.length} characters>`
+            : JSON.stringify(value ?? null);
+        return `${name}=${shown}: ${i.message}`;
       }),
     );
   }

@@ -64,4 +64,17 @@ describe('security settings', () => {
       loadConfig({ LIFECYCLE_METRICS_TOKEN: 'a-long-enough-metrics-token' }).metricsToken,
     ).toBe('a-long-enough-metrics-token');
   });
+
+  test('a bad secret setting is named, its value never shown', () => {
+    const found = problems({
+      LIFECYCLE_ADMIN_TOKEN: 'short-admin',
+      LIFECYCLE_METRICS_TOKEN: 'short-metrics',
+      REDIS_URL: 'http://:hunter2-password@redis:6379',
+    });
+    expect(found).toHaveLength(3);
+    expect(found.join('\n')).not.toMatch(/short-admin|short-metrics|hunter2/);
+    expect(found).toContain(
+      'LIFECYCLE_ADMIN_TOKEN=<secret, 11 characters>: must be at least 16 characters',
+    );
+  });
 });
