@@ -25,9 +25,11 @@ if expected == 0 then
   if current then return {0, 'exists', tonumber(current)} end
   -- definitionId is unique (SPEC §4): claimed here, in the same step as the create.
   local definitionId = cjson.decode(ARGV[3]).context.definitionId
-  local holder = redis.call('HGET', KEYS[13], definitionId)
-  if holder and holder ~= ARGV[2] then return {0, 'definition', holder} end
-  redis.call('HSET', KEYS[13], definitionId, ARGV[2])
+  if type(definitionId) == 'string' then
+    local holder = redis.call('HGET', KEYS[13], definitionId)
+    if holder and holder ~= ARGV[2] then return {0, 'definition', holder} end
+    redis.call('HSET', KEYS[13], definitionId, ARGV[2])
+  end
 else
   if not current then return {0, 'missing', 0} end
   if tonumber(current) ~= expected then return {0, 'conflict', tonumber(current)} end
