@@ -85,6 +85,9 @@ export async function startService(
   let url: string | null = null;
   if (roles.has('api')) {
     server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(services));
+    // Longer than clients' and load balancers' idle timeouts (60 s is common): the server never
+    // closes a kept-alive connection just as a client sends its next request on it.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(config.port, config.host, () => resolve());
