@@ -43,7 +43,7 @@ export async function spawnService(
   const url = api ? `http://127.0.0.1:${port}` : null;
   const ready = waitFor(
     async () => (url ? (await fetch(`${url}/healthz`)).ok : out.includes('workers started')),
-    { timeoutMs: 20_000, what: 'service to start' },
+    { timeoutMs: 90_000, what: 'service to start' },
   );
   const early = exited.then((code) => {
     throw new Error(`service exited early with code ${code}: ${out}`);

@@ -88,7 +88,7 @@ describe('service processes: restart, crash and shutdown', () => {
         const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
         return runs[0]?.status === 'timeout' ? runs[0] : undefined;
       },
-      { timeoutMs: 45_000, what: 'the interrupted run to run again' },
+      { timeoutMs: 90_000, what: 'the interrupted run to run again' },
     );
     expect(run.attempts).toBe(2);
     // The run is recorded first, then its result is fed back to the machine.
@@ -96,7 +96,7 @@ describe('service processes: restart, crash and shutdown', () => {
       async () => (await client.get(`/v1/connectors/${body.id}`)).body.state === 'community.active',
       { what: 'the failed gate to return the connector to community.active' },
     );
-  }, 60_000);
+  }, 180_000);
 
   it('SIGTERM hands a running acceptance job back: another worker finishes it', async () => {
     const { prefix, client, env, worker, body } = await startRunningGate();
@@ -114,7 +114,7 @@ describe('service processes: restart, crash and shutdown', () => {
       return runs[0]?.status === 'timeout' ? runs[0] : undefined;
     });
     expect(run.attempts).toBe(2);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses to start with a clear message for each bad configuration value', async () => {
     const prefix = uniquePrefix();
