@@ -1,0 +1,73 @@
+import { Agent, buildConnector, request } from 'undici';
+import {
+  ipLiteral,
+  WebhookTargetBlockedError,
+  type WebhookTargetPolicy,
+} from './webhook-target-policy.js';
+
+/**
+ * The HTTP client of webhook deliveries: an undici Agent whose connector applies the target policy
+ * to the address it actually connects to (SPEC §5). A name is resolved by the policy's checked
+ * lookup inside the connection itself, so the address checked is the address connected to (no
+ * DNS rebinding between a check and the connection); an IP literal is checked before connecting,
+ * and the socket's peer address once more after. Redirects are not followed (a 3xx is a failed
+ * attempt), and no proxy settings are read.
+ */
+export class WebhookClient {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly policy: WebhookTargetPolicy,
+    private readonly timeoutMs: number,
+  ) {
+    const connect = buildConnector({ timeout: timeoutMs, lookup: policy.connectLookup });
+    this.agent = new Agent({
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connect: (options, callback) => {
+        const literal = ipLiteral(options.hostname);
+        if (literal !== null && !policy.allowsAddress(literal)) {
+          callback(new WebhookTargetBlockedError(), null);
+          return;
+        }
+        connect(options, (err, socket) => {
+          if (err) return callback(err, null);
+          const peer = socket.remoteAddress;
+          if (peer === undefined || !policy.allowsAddress(peer)) {
+            socket.destroy();
+            return callback(new WebhookTargetBlockedError(), null);
+          }
+          return callback(null, socket);
+        });
+      },
+    });
+  }
+
+  /**
+   * POSTs `body` to `url`; resolves with the status code (any status), rejects on a connection
+   * error, a timeout (a `TimeoutError`) or a blocked target (WebhookTargetBlockedError).
+   */
+  async post(url: string, headers: Record<string, string>, body: string): Promise<number> {
+    const res = await request(url, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers,
+      body,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    return res.statusCode;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/** True when `err` (or an error it wraps) is a blocked target. */
+export function isBlockedTarget(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof WebhookTargetBlockedError) return true;
+  }
+  return false;
+}
