@@ -76,4 +76,23 @@ describe('LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT=3', () => {
     expect(results.filter((r) => r.status === 422)).toHaveLength(9);
     expect(await count(dave)).toBe(3);
   });
+
+  test('the limit holds for creates issued together on one connection (all checks before any write)', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        svc.services.subscriptions.create({
+          owner: 'erin',
+          url: URL,
+          secret: SECRET,
+          events: null,
+          connectorIds: NO_CONNECTOR,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused).toHaveLength(7);
+    for (const r of refused) expect(r.reason).toMatchObject({ code: 'SUBSCRIPTION_LIMIT' });
+    expect(await svc.services.subscriptions.ownedBy('erin')).toHaveLength(3);
+  });
 });
