@@ -105,7 +105,9 @@ export class WebhookTargetPolicy {
           callback(new WebhookTargetBlockedError(), '', 0);
           return;
         }
-        const wanted = options.family === 4 || options.family === 6 ? options.family : 0;
+        const family = options.family;
+        const wanted =
+          family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : 0;
         const usable = resolved.filter((a) => wanted === 0 || a.family === wanted);
         if (usable.length === 0) {
           const err: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
