@@ -1,4 +1,4 @@
-import { Agent, buildConnector, request } from 'undici';
+import type { Agent, request as undiciRequest } from 'undici';
 import {
   ipLiteral,
   WebhookTargetBlockedError,
@@ -14,43 +14,22 @@ import {
  * attempt), and no proxy settings are read.
  */
 export class WebhookClient {
-  private readonly agent: Agent;
+  private undici: Promise<{ agent: Agent; request: typeof undiciRequest }> | null = null;
 
   constructor(
     private readonly policy: WebhookTargetPolicy,
     private readonly timeoutMs: number,
-  ) {
-    const connect = buildConnector({ timeout: timeoutMs, lookup: policy.connectLookup });
-    this.agent = new Agent({
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connect: (options, callback) => {
-        const literal = ipLiteral(options.hostname);
-        if (literal !== null && !policy.allowsAddress(literal)) {
-          callback(new WebhookTargetBlockedError(), null);
-          return;
-        }
-        connect(options, (err, socket) => {
-          if (err) return callback(err, null);
-          const peer = socket.remoteAddress;
-          if (peer === undefined || !policy.allowsAddress(peer)) {
-            socket.destroy();
-            return callback(new WebhookTargetBlockedError(), null);
-          }
-          return callback(null, socket);
-        });
-      },
-    });
-  }
+  ) {}
 
   /**
    * POSTs `body` to `url`; resolves with the status code (any status), rejects on a connection
    * error, a timeout (a `TimeoutError`) or a blocked target (WebhookTargetBlockedError).
    */
   async post(url: string, headers: Record<string, string>, body: string): Promise<number> {
+    const { agent, request } = await this.client();
     const res = await request(url, {
       method: 'POST',
-      dispatcher: this.agent,
+      dispatcher: agent,
       headers,
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
@@ -60,7 +39,39 @@ export class WebhookClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    const undici = this.undici;
+    this.undici = null;
+    if (undici) await (await undici).agent.close();
+  }
+
+  /** undici is loaded on the first delivery: processes that never deliver do not pay for it. */
+  private client() {
+    this.undici ??= import('undici').then(({ Agent, buildConnector, request }) => {
+      const policy = this.policy;
+      const connect = buildConnector({ timeout: this.timeoutMs, lookup: policy.connectLookup });
+      const agent = new Agent({
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        connect: (options, callback) => {
+          const literal = ipLiteral(options.hostname);
+          if (literal !== null && !policy.allowsAddress(literal)) {
+            callback(new WebhookTargetBlockedError(), null);
+            return;
+          }
+          connect(options, (err, socket) => {
+            if (err) return callback(err, null);
+            const peer = socket.remoteAddress;
+            if (peer === undefined || !policy.allowsAddress(peer)) {
+              socket.destroy();
+              return callback(new WebhookTargetBlockedError(), null);
+            }
+            return callback(null, socket);
+          });
+        },
+      });
+      return { agent, request };
+    });
+    return this.undici;
   }
 }
 
