@@ -71,6 +71,10 @@ const envSchema = z.object({
   LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: positiveInt(10),
   LIFECYCLE_WEBHOOK_BACKOFF_MS: positiveInt(30000),
   LIFECYCLE_WEBHOOK_TIMEOUT_MS: positiveInt(10000),
+  LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z
+    .stringbool({ error: 'must be true or false' })
+    .default(false),
+  LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT: positiveInt(25),
   LIFECYCLE_REMINDER_DAYS: reminderDays,
   LIFECYCLE_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -101,7 +105,14 @@ export interface Config {
     minUsage: number;
     unmaintainedDays: number;
   };
-  webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
+  webhooks: {
+    maxAttempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    /** SPEC §5: false refuses loopback, private, link-local, … targets (SSRF) */
+    allowPrivateNetworks: boolean;
+    maxSubscriptionsPerSubject: number;
+  };
   rateLimitPerMinute: number;
 }
 
@@ -163,6 +174,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.LIFECYCLE_WEBHOOK_MAX_ATTEMPTS,
       backoffMs: e.LIFECYCLE_WEBHOOK_BACKOFF_MS,
       timeoutMs: e.LIFECYCLE_WEBHOOK_TIMEOUT_MS,
+      allowPrivateNetworks: e.LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      maxSubscriptionsPerSubject: e.LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT,
     },
     rateLimitPerMinute: e.LIFECYCLE_RATE_LIMIT_PER_MINUTE,
   };

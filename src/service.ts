@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createServices, type AppServices } from './app-services.js';
+import { createServices, type AppServices, type ServiceDeps } from './app-services.js';
 import type { Config } from './config.js';
 import { createApp } from './http/create-app.js';
 import { startRedisServer, type RedisServerHandle } from './redis/redis-server.js';
@@ -23,6 +23,8 @@ export interface RunningService {
 export interface StartOptions {
   roles?: ServiceRole[];
   worker?: Partial<WorkerRuntimeOptions>;
+  /** replaceable dependencies (tests) */
+  deps?: ServiceDeps;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function startService(
       'started a local redis-server (REDIS_URL not set)',
     );
   }
-  const services = createServices(config, logger, redisUrl);
+  const services = createServices(config, logger, redisUrl, options.deps);
 
   let workers: WorkerRuntime | null = null;
   if (roles.has('worker')) {

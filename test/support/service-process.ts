@@ -31,6 +31,8 @@ export async function spawnService(
         LOG_LEVEL: 'info',
         LIFECYCLE_ADMIN_TOKEN: ADMIN_TOKEN,
         LIFECYCLE_KEY_PREFIX: prefix,
+        // test receivers listen on 127.0.0.1
+        LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
