@@ -263,7 +263,11 @@ function describeFetchError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
     return `no answer within ${Math.round(timeoutMs / 1000)} s`;
   }
-  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string }) : null;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  // fetch says "fetch failed"; the reason is in its cause (ECONNREFUSED, ENOTFOUND, bad port …)
+  const cause = err instanceof Error ? (err.cause as NodeJS.ErrnoException | undefined) : undefined;
+  const inner =
+    cause instanceof AggregateError ? (cause.errors[0] as NodeJS.ErrnoException) : cause;
+  if (inner?.code) return `${inner.code}${inner.message ? ` (${inner.message})` : ''}`;
+  if (inner?.message) return inner.message;
   return err instanceof Error ? err.message : String(err);
 }

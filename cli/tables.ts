@@ -9,7 +9,12 @@ function cell(value: Cell): string {
 
 /** A plain table (no colours: output is often piped or logged). */
 export function table(head: string[], rows: Cell[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    // no line between rows: compact, and easy to grep
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
   for (const row of rows) t.push(row.map(cell));
   return t.toString();
 }
@@ -25,9 +30,11 @@ export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`;
 }
 
-/** A short form of a UUID-like id for tables. */
+/** A short form of an id for progress lines: "run-71c6b7a6" for "run-71c6b7a6-e5ab-…". */
 export function shortId(id: string | null | undefined): string {
-  return id ? id.slice(0, 8) : '-';
+  if (!id) return '-';
+  const m = /^((?:[a-z]+-)?[0-9a-f]{8})-[0-9a-f]{4}-/.exec(id);
+  return m ? m[1]! : id;
 }
 
 /** "2024-05-01 12:00:03Z" from an ISO timestamp. */

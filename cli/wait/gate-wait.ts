@@ -72,9 +72,10 @@ export function gateSummary(g: GateResult): string[] {
     `Acceptance tests ${g.passed ? 'passed' : 'failed'}: ${g.connector.id} is now ${g.connector.state} (version ${g.connector.version}).`,
   ];
   if (!run) return lines;
-  const tests = run.tests
-    ? `; tests: ${run.tests.total} total, ${run.tests.failures} failed, ${run.tests.errors} errors, ${run.tests.skipped} skipped`
-    : '';
+  const tests =
+    run.tests && run.tests.total > 0
+      ? `; tests: ${run.tests.total} total, ${run.tests.failures} failed, ${run.tests.errors} errors, ${run.tests.skipped} skipped`
+      : '';
   lines.push(
     `Run ${run.id}: ${run.outcome ?? run.status}${run.exitCode !== null ? `, exit code ${run.exitCode}` : ''}${tests}.`,
   );
