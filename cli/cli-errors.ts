@@ -31,7 +31,10 @@ export class RefusedError extends CliError {
   override lines(): string[] {
     const out = [`Error: ${this.problem.title ?? `HTTP ${this.status}`} (${this.status})`];
     if (this.problem.detail) out.push(this.problem.detail);
-    for (const e of this.problem.errors ?? []) out.push(`  ${e.path}: ${e.message}`);
+    for (const e of this.problem.errors ?? []) {
+      const line = `${e.path}: ${e.message}`;
+      if (!this.problem.detail?.includes(line)) out.push(`  ${line}`);
+    }
     if (this.hint) out.push(this.hint);
     return out;
   }
