@@ -26,7 +26,8 @@ export class RefusedError extends CliError {
     readonly problem: Problem,
     readonly hint?: string,
   ) {
-    super(`${problem.title ?? `HTTP ${status}`}: ${problem.detail ?? ''}`.trim());
+    const title = problem.title ?? `HTTP ${status}`;
+    super(problem.detail ? `${title}: ${problem.detail}` : title);
   }
   override lines(): string[] {
     const out = [`Error: ${this.problem.title ?? `HTTP ${this.status}`} (${this.status})`];

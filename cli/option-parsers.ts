@@ -39,3 +39,15 @@ export function integerIn(min: number, max: number): (value: string) => number {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/** For repeatable options with fixed values: checks each value, then collects it. */
+export function collectOneOf(
+  choices: readonly string[],
+): (value: string, previous?: string[]) => string[] {
+  return (value, previous = []) => {
+    if (!choices.includes(value)) {
+      throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+    }
+    return [...previous, value];
+  };
+}

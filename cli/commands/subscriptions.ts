@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { NOTIFICATION_TYPES } from '../../machines/notification-types.js';
 import type { Subscription } from '../api-types.js';
 import type { ContextFactory } from '../context.js';
-import { collect } from '../option-parsers.js';
+import { collect, collectOneOf } from '../option-parsers.js';
 import { fields, table, when } from '../tables.js';
 
 function subscriptionText(s: Subscription): string {
@@ -48,7 +48,8 @@ export function subscriptionCommands(program: Command, context: ContextFactory):
     .addOption(
       new Option('--event <type>', 'only this event type (repeatable; default: all)')
         .choices(NOTIFICATION_TYPES)
-        .argParser(collect),
+        // after .choices(): the parser that checks each value and collects them
+        .argParser(collectOneOf(NOTIFICATION_TYPES)),
     )
     .option('--connector <id>', 'only this connector (repeatable; default: all)', collect)
     .action(
