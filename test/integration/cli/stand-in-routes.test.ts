@@ -89,15 +89,13 @@ describe(
               .writeHead(200, { 'content-type': 'application/json' })
               .end(JSON.stringify({ items: [policy('certified'), policy('community')] }));
           } else {
-            res
-              .writeHead(404, { 'content-type': 'application/problem+json' })
-              .end(
-                JSON.stringify({
-                  title: 'Not found',
-                  status: 404,
-                  detail: `No route for ${req.method} ${req.url}.`,
-                }),
-              );
+            res.writeHead(404, { 'content-type': 'application/problem+json' }).end(
+              JSON.stringify({
+                title: 'Not found',
+                status: 404,
+                detail: `No route for ${req.method} ${req.url}.`,
+              }),
+            );
           }
         });
       });
