@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { LifecycleService } from './lifecycle/lifecycle-service.js';
 import { SubscriptionStore } from './notifications/subscription-store.js';
+import { WebhookClient } from './notifications/webhook-client.js';
+import { WebhookTargetPolicy, type HostLookup } from './notifications/webhook-target-policy.js';
 import { ArchivalSweeper } from './archival/archival-sweeper.js';
 import { SweepStore } from './archival/sweep-store.js';
 import { UsageStore } from './usage/usage-store.js';
@@ -27,6 +29,10 @@ export interface AppServices {
   catalog: CatalogService;
   tokens: TokenStore;
   subscriptions: SubscriptionStore;
+  /** which webhook targets are allowed (SPEC §5) */
+  webhookTargets: WebhookTargetPolicy;
+  /** the HTTP client of deliveries, applying webhookTargets to the address connected to */
+  webhookClient: WebhookClient;
   usage: UsageStore;
   sweeps: SweepStore;
   sweeper: ArchivalSweeper;
@@ -37,7 +43,18 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
-export function createServices(config: Config, logger: Logger, redisUrl: string): AppServices {
+/** What a process may replace, for tests: the host name resolver of webhook targets. */
+export interface ServiceDeps {
+  /** default: the system resolver (`dns.lookup` with `all: true`) */
+  lookup?: HostLookup;
+}
+
+export function createServices(
+  config: Config,
+  logger: Logger,
+  redisUrl: string,
+  deps: ServiceDeps = {},
+): AppServices {
   const opened: Redis[] = [];
   const connect = (options: RedisOptions = {}) => {
     const client = new Redis(redisUrl, { maxRetriesPerRequest: null, ...options });
@@ -66,6 +83,11 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
   const usage = new UsageStore(redis, keys);
   const sweeps = new SweepStore(redis, keys);
   const sweeper = new ArchivalSweeper({ redis, keys, store, usage, sweeps, service, config });
+  const webhookTargets = new WebhookTargetPolicy({
+    allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+    ...(deps.lookup ? { lookup: deps.lookup } : {}),
+  });
+  const webhookClient = new WebhookClient(webhookTargets, config.webhooks.timeoutMs);
   return {
     config,
     logger,
@@ -77,7 +99,9 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     service,
     catalog: new CatalogService(redis, keys, store),
     tokens: new TokenStore(redis, keys, config.adminToken),
-    subscriptions: new SubscriptionStore(redis, keys),
+    subscriptions: new SubscriptionStore(redis, keys, config.webhooks.maxSubscriptionsPerSubject),
+    webhookTargets,
+    webhookClient,
     usage,
     sweeps,
     sweeper,
@@ -86,6 +110,7 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     connect,
     async close() {
       await queues.close();
+      await webhookClient.close();
       await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

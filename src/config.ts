@@ -120,6 +120,10 @@ const envSchema = z.object({
   LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: positiveInt(10),
   LIFECYCLE_WEBHOOK_BACKOFF_MS: positiveInt(30000),
   LIFECYCLE_WEBHOOK_TIMEOUT_MS: positiveInt(10000),
+  LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z
+    .stringbool({ error: 'must be true or false' })
+    .default(false),
+  LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT: positiveInt(25),
   LIFECYCLE_REMINDER_DAYS: reminderDays,
   LIFECYCLE_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
   LIFECYCLE_AUTH_FAILURES_PER_MINUTE: positiveInt(20),
@@ -161,7 +165,14 @@ export interface Config {
     minUsage: number;
     unmaintainedDays: number;
   };
-  webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
+  webhooks: {
+    maxAttempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    /** SPEC §5: false refuses loopback, private, link-local, … targets (SSRF) */
+    allowPrivateNetworks: boolean;
+    maxSubscriptionsPerSubject: number;
+  };
   rateLimitPerMinute: number;
   /** failed authentications per client address and minute before it is locked out (SPEC §10) */
   authFailuresPerMinute: number;
@@ -236,6 +247,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.LIFECYCLE_WEBHOOK_MAX_ATTEMPTS,
       backoffMs: e.LIFECYCLE_WEBHOOK_BACKOFF_MS,
       timeoutMs: e.LIFECYCLE_WEBHOOK_TIMEOUT_MS,
+      allowPrivateNetworks: e.LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      maxSubscriptionsPerSubject: e.LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT,
     },
     rateLimitPerMinute: e.LIFECYCLE_RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.LIFECYCLE_AUTH_FAILURES_PER_MINUTE,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createServices, type AppServices } from './app-services.js';
+import { createServices, type AppServices, type ServiceDeps } from './app-services.js';
 import type { Config } from './config.js';
 import { createApp } from './http/create-app.js';
 import { startRedisServer, type RedisServerHandle } from './redis/redis-server.js';
@@ -23,6 +23,8 @@ export interface RunningService {
 export interface StartOptions {
   roles?: ServiceRole[];
   worker?: Partial<WorkerRuntimeOptions>;
+  /** replaceable dependencies (tests) */
+  deps?: ServiceDeps;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function startService(
       'started a local redis-server (REDIS_URL not set)',
     );
   }
-  const services = createServices(config, logger, redisUrl);
+  const services = createServices(config, logger, redisUrl, options.deps);
 
   let workers: WorkerRuntime | null = null;
   if (roles.has('worker')) {
@@ -89,6 +91,9 @@ export async function startService(
       logger.warn(clash, 'connector shares its definitionId with another one (registered earlier)');
     }
     server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(services));
+    // Longer than clients' and load balancers' idle timeouts (60 s is common): the server never
+    // closes a kept-alive connection just as a client sends its next request on it.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(config.port, config.host, () => resolve());

@@ -75,7 +75,11 @@ export class WorkerRuntime {
     // one slow or dead receiver never delays the others.
     this.add(
       'deliveries',
-      deliveryProcessor({ subscriptions: s.subscriptions, webhooks: s.config.webhooks }),
+      deliveryProcessor({
+        subscriptions: s.subscriptions,
+        client: s.webhookClient,
+        webhooks: s.config.webhooks,
+      }),
       { concurrency: 64 },
     );
     this.add(
@@ -119,8 +123,11 @@ export class WorkerRuntime {
         'job completed',
       );
     });
-    worker.on('failed', (job) => {
-      const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    worker.on('failed', (job, err) => {
+      // an UnrecoverableError (e.g. a blocked webhook target) ends the job at once
+      const final =
+        job !== undefined &&
+        (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
       this.s.metrics.jobs.inc({ queue, outcome: final ? 'failed' : 'retried' });
     });
     worker.on('error', (err) => log.error({ err: toError(err) }, 'worker error'));

@@ -411,7 +411,7 @@ component(
 const deliveryAttemptSchema = mirrors<DeliveryAttempt>()(
   component(
     'DeliveryAttempt',
-    'One attempt to deliver a notification; `dead_lettered` after the last attempt failed.',
+    'One attempt to deliver a notification; `dead_lettered` after the last attempt failed; `blocked` when the target address is not allowed (not retried; `error` says `target address not allowed`, nothing more).',
     z.object({
       deliveryId: z.string(),
       eventId: z.string(),
@@ -423,7 +423,7 @@ const deliveryAttemptSchema = mirrors<DeliveryAttempt>()(
       durationMs: z.number(),
       statusCode: z.number().int().nullable(),
       error: z.string().nullable(),
-      outcome: z.enum(['delivered', 'retrying', 'dead_lettered']),
+      outcome: z.enum(['delivered', 'retrying', 'dead_lettered', 'blocked']),
       nextRetryAt: nullableTimestamp,
     }),
   ),
@@ -1301,7 +1301,7 @@ function operations(listParameters: JsonObject[]): Operation[] {
       tag: 'notifications',
       summary: 'Subscribe a webhook',
       description:
-        'Creates a webhook subscription owned by the caller. Each matching notification is POSTed to `url` as JSON, signed with `secret` (see the webhook `connectorNotification`), retried with exponential backoff and dead-lettered after the last attempt.',
+        'Creates a webhook subscription owned by the caller. Each matching notification is POSTed to `url` as JSON, signed with `secret` (see the webhook `connectorNotification`), retried with exponential backoff and dead-lettered after the last attempt. Unless `LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`, `url` must point to a public address: its host may not be, or resolve to, a loopback, private, link-local, shared, unspecified, multicast or reserved address (checked again at each delivery against the address connected to). A subject holds at most `LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT` subscriptions.',
       access: { kind: 'role', role: 'reader' },
       body: {
         schema: 'SubscriptionRequest',
@@ -1314,6 +1314,12 @@ function operations(listParameters: JsonObject[]): Operation[] {
           headers: { Location: refTo('headers', 'Location'), ...replayed },
           content: json('Subscription'),
         },
+      },
+      errors: {
+        422: [
+          'The URL points to a non-public address (`WEBHOOK_URL_FORBIDDEN`).',
+          'The caller already holds `LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT` subscriptions (`SUBSCRIPTION_LIMIT`, with `limit`).',
+        ],
       },
     },
     {
@@ -1344,7 +1350,8 @@ function operations(listParameters: JsonObject[]): Operation[] {
       operationId: 'deleteSubscription',
       tag: 'notifications',
       summary: 'Delete a subscription',
-      description: 'Removes the subscription; no further deliveries are attempted.',
+      description:
+        'Removes the subscription and its delivery log; no further deliveries are attempted (a retry already scheduled is dropped).',
       access: { kind: 'owner' },
       parameters: [subscription],
       responses: { 204: { description: 'Deleted.' } },
@@ -1357,7 +1364,7 @@ function operations(listParameters: JsonObject[]): Operation[] {
       tag: 'notifications',
       summary: "A subscription's delivery attempts",
       description:
-        'Every delivery attempt with its outcome (`delivered`, `retrying`, `dead_lettered`), HTTP status or error, and next retry time.',
+        'Every delivery attempt with its outcome (`delivered`, `retrying`, `dead_lettered`, `blocked`), HTTP status or error, and next retry time.',
       access: { kind: 'owner' },
       parameters: [subscription],
       responses: { 200: { description: 'The attempts.', content: json('DeliveryAttemptList') } },
@@ -1549,6 +1556,12 @@ const WEBHOOK_HEADERS: [string, string][] = [
   [
     'X-Lifecycle-Signature',
     '`sha256=<hex HMAC-SHA256 of the raw body, keyed with the subscription secret>`.',
+  ],
+  ['webhook-id', 'Standard Webhooks: the event id.'],
+  ['webhook-timestamp', 'Standard Webhooks: Unix seconds when this attempt was sent.'],
+  [
+    'webhook-signature',
+    'Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`, keyed with the UTF-8 bytes of the subscription secret (the libraries\' "raw" secret format).',
   ],
 ];
 

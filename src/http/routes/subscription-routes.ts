@@ -22,6 +22,8 @@ export function subscriptionRoutes(s: AppServices): Router {
 
   router.post('/subscriptions', requireRole('reader'), async (req, res) => {
     const body = parseInput(subscriptionBody, req.body);
+    // SPEC §5: 422 WEBHOOK_URL_FORBIDDEN for a non-public target; 422 SUBSCRIPTION_LIMIT past the cap
+    await s.webhookTargets.checkSubscriptionUrl(body.url);
     const created = await s.subscriptions.create({
       owner: principalOf(res).subject,
       url: body.url,

@@ -20,8 +20,10 @@ describe('compare-and-set on version', () => {
     for (let round = 0; round < 10; round++) {
       const body = registration();
       expect((await svc.api.post('/v1/connectors', body)).status).toBe(201);
+      // Two events that exclude each other whatever the order: after either DEPRECATE the other is
+      // not allowed (community.deprecated), so exactly one can commit, never both.
       const [a, b] = await Promise.all([
-        svc.api.event(body.id, { type: 'ARCHIVE', reason: 'first' }),
+        svc.api.event(body.id, { type: 'DEPRECATE', reason: 'first', noticeDays: 5 }),
         svc.api.event(body.id, { type: 'DEPRECATE', reason: 'second', noticeDays: 5 }),
       ]);
       const statuses = [a.status, b.status].sort();
@@ -32,7 +34,8 @@ describe('compare-and-set on version', () => {
       expect(history).toHaveLength(2);
       const connector = (await svc.api.get(`/v1/connectors/${body.id}`)).body;
       expect(connector.version).toBe(2);
-      expect(history[1].type).toBe(a.status === 200 ? 'ARCHIVE' : 'DEPRECATE');
+      expect(history[1].type).toBe('DEPRECATE');
+      expect(history[1].payload.reason).toBe(a.status === 200 ? 'first' : 'second');
     }
   });
 
