@@ -54,6 +54,10 @@ export class Keys {
   usage(connectorId: string): string {
     return `${this.prefix}:usage:{${connectorId}}`;
   }
+  /** bumped by every usage upsert of the connector: the archival sweep's compare-and-set token */
+  usageStamp(connectorId: string): string {
+    return `${this.prefix}:usage-stamp:{${connectorId}}`;
+  }
   sweep(id: string): string {
     return `${this.prefix}:sweep:${id}`;
   }
