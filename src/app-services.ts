@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { LifecycleService } from './lifecycle/lifecycle-service.js';
 import { SubscriptionStore } from './notifications/subscription-store.js';
+import { AcceptanceGates } from './acceptance/acceptance-gates.js';
 import { ArchivalSweeper } from './archival/archival-sweeper.js';
 import { SweepStore } from './archival/sweep-store.js';
 import { UsageStore } from './usage/usage-store.js';
@@ -30,14 +31,28 @@ export interface AppServices {
   usage: UsageStore;
   sweeps: SweepStore;
   sweeper: ArchivalSweeper;
+  gates: AcceptanceGates;
   queues: JobQueues;
   metrics: Metrics;
+  /** the time as the rules see it (injectable, so that tests can move time) */
+  clock: () => Date;
   /** a new connection (for blocking readers and workers) */
   connect(options?: RedisOptions): Redis;
   close(): Promise<void>;
 }
 
-export function createServices(config: Config, logger: Logger, redisUrl: string): AppServices {
+export interface ServicesOptions {
+  /** the time as every rule sees it; the system clock by default */
+  clock?: () => Date;
+}
+
+export function createServices(
+  config: Config,
+  logger: Logger,
+  redisUrl: string,
+  options: ServicesOptions = {},
+): AppServices {
+  const clock = options.clock ?? (() => new Date());
   const opened: Redis[] = [];
   const connect = (options: RedisOptions = {}) => {
     const client = new Redis(redisUrl, { maxRetriesPerRequest: null, ...options });
@@ -56,12 +71,30 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     outboxBacklog: () => redis.xlen(keys.outbox()),
     queueDepths: () => queues.counts(),
   });
-  const service = new LifecycleService(store, lifecycle, undefined, (event, from, to) =>
+  const service = new LifecycleService(store, lifecycle, clock, (event, from, to) =>
     metrics.transitions.inc({ event, from, to }),
   );
   const usage = new UsageStore(redis, keys);
   const sweeps = new SweepStore(redis, keys);
-  const sweeper = new ArchivalSweeper({ redis, keys, store, usage, sweeps, service, config });
+  const sweeper = new ArchivalSweeper({
+    redis,
+    keys,
+    store,
+    usage,
+    sweeps,
+    service,
+    config,
+    clock,
+  });
+  const gates = new AcceptanceGates({
+    store,
+    service,
+    queues,
+    logger: logger.child({ component: 'acceptance-gates' }),
+    secrets: config.secrets,
+    clock,
+    pendingOutboxRunIds: () => store.pendingAcceptanceRunIds(),
+  });
   return {
     config,
     logger,
@@ -77,8 +110,10 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     usage,
     sweeps,
     sweeper,
+    gates,
     queues,
     metrics,
+    clock,
     connect,
     async close() {
       await queues.close();

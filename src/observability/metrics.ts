@@ -26,6 +26,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly outboxDeadLetters = new Counter({
+    name: 'lifecycle_outbox_dead_letters_total',
+    help: 'Outbox entries that could not be relayed and were moved to the dead-letter stream, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(collect: {
     outboxBacklog: () => Promise<number>;
     queueDepths: () => Promise<Record<string, Record<string, number>>>;
