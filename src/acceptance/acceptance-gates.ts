@@ -91,7 +91,8 @@ export class AcceptanceGates {
   ): Promise<'accepted' | 'stale'> {
     const connector = await this.deps.store.get(connectorId);
     if (!connector) return 'stale';
-    let run = await this.deps.store.getRun(connectorId, runId);
+    // An unreadable record (the reason its job kept failing, maybe) is replaced.
+    let run = await this.deps.store.getRun(connectorId, runId).catch(() => null);
     if (!run || !isFinalRun(run)) {
       const now = this.deps.clock().toISOString();
       run = await this.deps.store.saveRun({
