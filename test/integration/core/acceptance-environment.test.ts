@@ -74,7 +74,7 @@ describe('the acceptance command environment', () => {
     const lines = (run.outputTail as string).split('\n');
     const names = lines
       .filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l))
-      .map((l) => l.split('=')[0]);
+      .map((l) => l.slice(0, l.indexOf('=')));
 
     expect(lines).toContain(`ACCEPTANCE_EXTRA=${PASSTHROUGH_VALUE}`);
     expect(lines).toContain(`CONNECTOR_ID=${body.id}`);
