@@ -69,6 +69,7 @@ export function createServices(
   );
   const metrics = new Metrics({
     outboxBacklog: () => redis.xlen(keys.outbox()),
+    outboxDeadLetters: () => redis.xlen(keys.outboxDeadLetters()),
     queueDepths: () => queues.counts(),
   });
   const service = new LifecycleService(store, lifecycle, clock, (event, from, to) =>

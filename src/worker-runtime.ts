@@ -40,6 +40,7 @@ export class WorkerRuntime {
       {
         consumer: options.consumer,
         clock: s.clock,
+        deadLetterKey: s.keys.outboxDeadLetters(),
         onDeadLetter: (reason) => s.metrics.outboxDeadLetters.inc({ reason }),
         ...(options.relayClaimIdleMs !== undefined
           ? { claimIdleMs: options.relayClaimIdleMs }

@@ -35,6 +35,7 @@ export class Metrics {
 
   constructor(collect: {
     outboxBacklog: () => Promise<number>;
+    outboxDeadLetters: () => Promise<number>;
     queueDepths: () => Promise<Record<string, Record<string, number>>>;
   }) {
     collectDefaultMetrics({ register: this.registry });
@@ -44,6 +45,14 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.set(await collect.outboxBacklog());
+      },
+    });
+    new Gauge({
+      name: 'lifecycle_outbox_dead_letter_entries',
+      help: 'Outbox entries kept in the dead-letter stream (they need a look; none is relayed)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await collect.outboxDeadLetters());
       },
     });
     new Gauge({

@@ -14,6 +14,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** the service's clock: the delays of timers are measured with it */
   clock?: () => Date;
+  /** the dead-letter stream (default `<outbox>:dead`) */
+  deadLetterKey?: string;
   /** called for each entry moved to the dead-letter stream (the metric) */
   onDeadLetter?: (reason: PoisonReason) => void;
 }
@@ -150,7 +152,7 @@ export class OutboxRelay {
 
   /** The stream where entries that cannot be relayed are kept, with the reason. */
   get deadLetterKey(): string {
-    return `${this.outboxKey}:dead`;
+    return this.options.deadLetterKey ?? `${this.outboxKey}:dead`;
   }
 
   private async relay(entries: StreamEntries): Promise<number> {

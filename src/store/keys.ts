@@ -33,6 +33,10 @@ export class Keys {
   outbox(): string {
     return `${this.prefix}:outbox`;
   }
+  /** outbox entries that cannot be relayed, with the reason (see outbox-relay.ts) */
+  outboxDeadLetters(): string {
+    return `${this.prefix}:outbox:dead`;
+  }
   catalogEntries(): string {
     return `${this.prefix}:catalog:entries`;
   }

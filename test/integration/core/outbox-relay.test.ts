@@ -174,7 +174,7 @@ describe('outbox relay', () => {
     const pending = (await redis.xpending(outbox, 'relay')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
 
-    const dead = await redis.xrange(`${outbox}:dead`, '-', '+');
+    const dead = await redis.xrange(svc.services.keys.outboxDeadLetters(), '-', '+');
     const reasons = dead.map(([, fields]) => fields[fields.indexOf('reason') + 1]);
     expect(reasons).toEqual(['unparseable', 'unknown_effect', 'unparseable', 'invalid']);
     const [, first] = dead[0]!;
@@ -188,5 +188,7 @@ describe('outbox relay', () => {
     expect(metric).toContain('lifecycle_outbox_dead_letters_total{reason="unparseable"} 2');
     expect(metric).toContain('lifecycle_outbox_dead_letters_total{reason="unknown_effect"} 1');
     expect(metric).toContain('lifecycle_outbox_dead_letters_total{reason="invalid"} 1');
+    const exposed = (await svc.as(null).get('/metrics')).text;
+    expect(exposed).toContain('lifecycle_outbox_dead_letter_entries 4');
   });
 });
