@@ -115,8 +115,8 @@ export class ArchivalSweeper {
       candidates: [],
       error: null,
     };
-    await this.deps.sweeps.save(current);
     try {
+      await this.deps.sweeps.save(current);
       current = {
         ...current,
         ...(await this.sweep(current, lock)),
