@@ -9,6 +9,7 @@ import { LifecycleService } from './lifecycle/lifecycle-service.js';
 import { SubscriptionStore } from './notifications/subscription-store.js';
 import { WebhookClient } from './notifications/webhook-client.js';
 import { WebhookTargetPolicy, type HostLookup } from './notifications/webhook-target-policy.js';
+import { AcceptanceGates } from './acceptance/acceptance-gates.js';
 import { ArchivalSweeper } from './archival/archival-sweeper.js';
 import { SweepStore } from './archival/sweep-store.js';
 import { UsageStore } from './usage/usage-store.js';
@@ -36,17 +37,22 @@ export interface AppServices {
   usage: UsageStore;
   sweeps: SweepStore;
   sweeper: ArchivalSweeper;
+  gates: AcceptanceGates;
   queues: JobQueues;
   metrics: Metrics;
+  /** the time as the rules see it (injectable, so that tests can move time) */
+  clock: () => Date;
   /** a new connection (for blocking readers and workers) */
   connect(options?: RedisOptions): Redis;
   close(): Promise<void>;
 }
 
-/** What a process may replace, for tests: the host name resolver of webhook targets. */
+/** What a process may replace, for tests: the host name resolver and the clock. */
 export interface ServiceDeps {
   /** default: the system resolver (`dns.lookup` with `all: true`) */
   lookup?: HostLookup;
+  /** the time as every rule sees it; the system clock by default */
+  clock?: () => Date;
 }
 
 export function createServices(
@@ -55,6 +61,7 @@ export function createServices(
   redisUrl: string,
   deps: ServiceDeps = {},
 ): AppServices {
+  const clock = deps.clock ?? (() => new Date());
   const opened: Redis[] = [];
   const connect = (options: RedisOptions = {}) => {
     const client = new Redis(redisUrl, { maxRetriesPerRequest: null, ...options });
@@ -71,18 +78,37 @@ export function createServices(
   );
   const metrics = new Metrics({
     outboxBacklog: () => redis.xlen(keys.outbox()),
+    outboxDeadLetters: () => redis.xlen(keys.outboxDeadLetters()),
     queueDepths: () => queues.counts(),
   });
   const service = new LifecycleService(
     store,
     lifecycle,
-    undefined,
+    clock,
     (event, from, to) => metrics.transitions.inc({ event, from, to }),
     config.allowedDockerRepositories,
   );
   const usage = new UsageStore(redis, keys);
   const sweeps = new SweepStore(redis, keys);
-  const sweeper = new ArchivalSweeper({ redis, keys, store, usage, sweeps, service, config });
+  const sweeper = new ArchivalSweeper({
+    redis,
+    keys,
+    store,
+    usage,
+    sweeps,
+    service,
+    config,
+    clock,
+  });
+  const gates = new AcceptanceGates({
+    store,
+    service,
+    queues,
+    logger: logger.child({ component: 'acceptance-gates' }),
+    secrets: config.secrets,
+    clock,
+    pendingOutboxRunIds: () => store.pendingAcceptanceRunIds(),
+  });
   const webhookTargets = new WebhookTargetPolicy({
     allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
@@ -105,8 +131,10 @@ export function createServices(
     usage,
     sweeps,
     sweeper,
+    gates,
     queues,
     metrics,
+    clock,
     connect,
     async close() {
       await queues.close();

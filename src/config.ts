@@ -1,5 +1,11 @@
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import {
+  RUN_VARIABLE_NAMES,
+  acceptanceEnvironment,
+  isServiceSetting,
+} from './acceptance/command-environment.js';
+import { redisUrlSecrets, secretList } from './acceptance/secret-scrubber.js';
 
 /** A number of days; decimals are allowed so that short periods can be tried (0.0001 ≈ 9 s). */
 const days = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
@@ -91,6 +97,40 @@ const trustProxy = z
     return list;
   });
 
+/**
+ * The service's settings that are not named `LIFECYCLE_*`: with every `LIFECYCLE_*` name, never
+ * passed to the acceptance command, even when listed in LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH.
+ */
+const SERVICE_SETTING_NAMES: readonly string[] = ['PORT', 'HOST', 'REDIS_URL', 'LOG_LEVEL'];
+
+/** Names of environment variables passed to the acceptance command (SPEC §10). */
+const envNames = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const names = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      ),
+    ];
+    for (const name of names) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is not an environment variable name` });
+      } else if (isServiceSetting(name, SERVICE_SETTING_NAMES)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${name}" is a setting of the service itself: it is never passed to the acceptance command`,
+        });
+      } else if (RUN_VARIABLE_NAMES.includes(name)) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is set by the runner for every run` });
+      }
+    }
+    return names;
+  });
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -111,6 +151,7 @@ const envSchema = z.object({
   LIFECYCLE_ACCEPTANCE_COMMAND: z.string().trim().min(1).optional(),
   LIFECYCLE_ACCEPTANCE_TIMEOUT_S: z.coerce.number().positive().default(1800),
   LIFECYCLE_ACCEPTANCE_CONCURRENCY: positiveInt(2),
+  LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH: envNames,
   LIFECYCLE_ARCHIVAL_CRON: z.string().default('0 3 * * *'),
   LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: days(90),
   LIFECYCLE_USAGE_WINDOW_DAYS: days(30),
@@ -142,6 +183,9 @@ export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
   'LIFECYCLE_METRICS_TOKEN',
 ]);
 
+/** Settings whose values are secrets: scrubbed from what is kept of acceptance runs (SPEC §10). */
+const SECRET_SETTING_NAMES = ['LIFECYCLE_ADMIN_TOKEN', 'LIFECYCLE_METRICS_TOKEN'] as const;
+
 export interface Config {
   port: number;
   host: string;
@@ -157,7 +201,17 @@ export interface Config {
     minUpgradeWindowDays: { source: number; destination: number };
     reminderDays: number[];
   };
-  acceptance: { command: string | undefined; timeoutMs: number; concurrency: number };
+  acceptance: {
+    command: string | undefined;
+    timeoutMs: number;
+    concurrency: number;
+    /** the names of LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH */
+    passthrough: string[];
+    /** the command's base environment (SPEC §10), read once here */
+    environment: Record<string, string>;
+  };
+  /** values of secret settings (tokens, the Redis URL and its password), longest first */
+  secrets: string[];
   archival: {
     cron: string;
     minAgeDays: number;
@@ -235,7 +289,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       command: e.LIFECYCLE_ACCEPTANCE_COMMAND,
       timeoutMs: Math.round(e.LIFECYCLE_ACCEPTANCE_TIMEOUT_S * 1000),
       concurrency: e.LIFECYCLE_ACCEPTANCE_CONCURRENCY,
+      passthrough: e.LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH,
+      environment: acceptanceEnvironment(env, e.LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH),
     },
+    secrets: secretList([
+      ...SECRET_SETTING_NAMES.map((name) => cleaned[name]),
+      ...redisUrlSecrets(e.REDIS_URL),
+    ]),
     archival: {
       cron: e.LIFECYCLE_ARCHIVAL_CRON,
       minAgeDays: e.LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS,

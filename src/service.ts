@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { GATE_CHECK_INTERVAL_MS } from './acceptance/acceptance-gates.js';
 import { createServices, type AppServices, type ServiceDeps } from './app-services.js';
 import type { Config } from './config.js';
 import { createApp } from './http/create-app.js';
@@ -23,7 +24,7 @@ export interface RunningService {
 export interface StartOptions {
   roles?: ServiceRole[];
   worker?: Partial<WorkerRuntimeOptions>;
-  /** replaceable dependencies (tests) */
+  /** replaceable dependencies (tests): the host name resolver, the clock */
   deps?: ServiceDeps;
 }
 
@@ -81,6 +82,16 @@ export async function startService(
       );
     }
     logger.info({ cron: config.archival.cron }, 'archival sweep scheduled (UTC)');
+    // Ends the gates whose acceptance job failed for good or went missing (SPEC §10).
+    await services.queues.get('timers').upsertJobScheduler(
+      'acceptance-gate-check',
+      { every: GATE_CHECK_INTERVAL_MS },
+      {
+        name: 'checkGates',
+        data: { timer: 'checkGates' },
+        opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
+    );
   }
 
   let server: Server | null = null;

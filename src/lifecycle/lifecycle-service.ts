@@ -19,7 +19,7 @@ import {
   PolicyViolationError,
   PreconditionFailedError,
 } from '../errors.js';
-import type { ConnectorStore } from '../store/connector-store.js';
+import type { CommitGuard, ConnectorStore } from '../store/connector-store.js';
 import { assertDockerRepositoryAllowed } from './docker-repository-policy.js';
 import {
   queuedAcceptanceRun,
@@ -197,10 +197,26 @@ export class LifecycleService {
     }
   }
 
+  /**
+   * One attempt of an event on behalf of the service, on a snapshot the caller loaded and judged
+   * (the archival sweep): a lost compare-and-set, on the version or on `guard`, is thrown as
+   * ConcurrentChangeError for the caller to judge the fresh data again, never retried here.
+   */
+  async sendAsSystemOnce(
+    current: StoredConnector,
+    input: ApiEventInput | InternalEventInput,
+    options: { eventId?: string; actor?: string; guard?: CommitGuard } = {},
+  ): Promise<{ kind: 'accepted'; connector: StoredConnector } | { kind: 'stale' }> {
+    const event: ConnectorEvent = this.withMeta(input, options.actor ?? 'system', options.eventId);
+    const result = await this.apply(current, event, undefined, options.guard);
+    return result.kind === 'stale' ? result : { kind: 'accepted', connector: result.connector };
+  }
+
   private async apply(
     current: StoredConnector,
     event: ConnectorEvent,
     requestId: string | undefined,
+    guard?: CommitGuard,
   ): Promise<
     { kind: 'accepted'; connector: StoredConnector; gateStarted: boolean } | { kind: 'stale' }
   > {
@@ -269,6 +285,7 @@ export class LifecycleService {
       },
       outbox: this.outboxEntries(next, eventId, at, decision.effects, requestId),
       runs,
+      ...(guard ? { guard } : {}),
     });
     this.onTransition(event.type, current.state, next.state);
     return { kind: 'accepted', connector: { ...next, version }, gateStarted: runs.length > 0 };

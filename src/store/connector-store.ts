@@ -14,7 +14,7 @@ import type {
   OutboxEntry,
   StoredConnector,
 } from './records.js';
-import { COMMIT_EVENT } from './redis-scripts.js';
+import { COMMIT_EVENT, SAVE_RUN_UNLESS_FINAL } from './redis-scripts.js';
 import { migrateRecord } from './snapshot-migrations.js';
 
 export interface CommitInput {
@@ -26,6 +26,13 @@ export interface CommitInput {
   history: Omit<HistoryEntry, 'version'>;
   outbox: Omit<OutboxEntry, 'version'>[];
   runs: AcceptanceRunRecord[];
+  /** commit only if this key still holds this value (a missing key reads '0') */
+  guard?: CommitGuard;
+}
+
+export interface CommitGuard {
+  key: string;
+  value: string;
 }
 
 export interface ListFilter {
@@ -41,7 +48,9 @@ export interface Page<T> {
 }
 
 type CommitReply =
-  [1, number] | [0, 'exists' | 'missing' | 'conflict', number] | [0, 'definition', string];
+  | [1, number]
+  | [0, 'exists' | 'missing' | 'conflict' | 'guard', number]
+  | [0, 'definition', string];
 
 /** Connectors, their history and acceptance runs in Redis; every change is one atomic commit. */
 export class ConnectorStore {
@@ -70,6 +79,7 @@ export class ConnectorStore {
       input.runs.length,
       ...input.runs.flatMap((run) => [run.id, JSON.stringify(run)]),
       ...input.outbox.map((entry) => JSON.stringify({ ...entry, version })),
+      input.guard?.value ?? '',
     ];
     const reply = (await COMMIT_EVENT.run(
       this.redis,
@@ -87,6 +97,7 @@ export class ConnectorStore {
         k.byState(input.previous?.state ?? input.next.state),
         k.byState(input.next.state),
         k.definitionIds(),
+        input.guard?.key ?? k.usageStamp(id),
       ],
       args,
     )) as CommitReply;
@@ -103,6 +114,11 @@ export class ConnectorStore {
         throw new AlreadyExistsError(`A connector with id "${id}" already exists.`, { id });
       case 'missing':
         throw new NotFoundError(`No connector with id "${id}".`, { id });
+      case 'guard':
+        throw new ConcurrentChangeError(
+          `Connector "${id}" was changed concurrently (${input.guard?.key} moved on); reload it and try again.`,
+          { id, currentVersion: reply[2], expectedVersion: input.expectedVersion, guard: true },
+        );
       default:
         throw new ConcurrentChangeError(
           `Connector "${id}" was changed concurrently (now at version ${reply[2]}, expected ${input.expectedVersion}); reload it and try again.`,
@@ -245,6 +261,25 @@ export class ConnectorStore {
     await pipeline.exec();
   }
 
+  /** The run ids of the acceptance effects still waiting in the outbox (not yet relayed). */
+  async pendingAcceptanceRunIds(): Promise<Set<string>> {
+    const runIds = new Set<string>();
+    let start = '-';
+    for (;;) {
+      const entries = await this.redis.xrange(this.keys.outbox(), start, '+', 'COUNT', 1000);
+      for (const [, fields] of entries) {
+        try {
+          const entry = JSON.parse(fields[fields.indexOf('effect') + 1] ?? '') as OutboxEntry;
+          if (entry.effect.kind === 'acceptance') runIds.add(entry.effect.runId);
+        } catch {
+          // an unreadable entry: the relay moves it to the dead-letter stream
+        }
+      }
+      if (entries.length < 1000) return runIds;
+      start = `(${entries[entries.length - 1]![0]}`;
+    }
+  }
+
   async history(id: string): Promise<HistoryEntry[]> {
     const raw = await this.redis.lrange(this.keys.history(id), 0, -1);
     return raw.map((entry) => JSON.parse(entry) as HistoryEntry);
@@ -262,8 +297,17 @@ export class ConnectorStore {
     return raw ? (JSON.parse(raw) as AcceptanceRunRecord) : null;
   }
 
-  async saveRun(run: AcceptanceRunRecord): Promise<void> {
-    await this.redis.hset(this.keys.runs(run.connectorId), run.id, JSON.stringify(run));
+  /**
+   * Saves a run record unless the stored one is final (it has an outcome): returns the record now
+   * stored, which is `run` or the final record that was kept.
+   */
+  async saveRun(run: AcceptanceRunRecord): Promise<AcceptanceRunRecord> {
+    const reply = (await SAVE_RUN_UNLESS_FINAL.run(
+      this.redis,
+      [this.keys.runs(run.connectorId)],
+      [run.id, JSON.stringify(run)],
+    )) as [1] | [0, string];
+    return reply[0] === 1 ? run : (JSON.parse(reply[1]) as AcceptanceRunRecord);
   }
 
   private decode(version: string, doc: string): StoredConnector {

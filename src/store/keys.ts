@@ -37,6 +37,10 @@ export class Keys {
   outbox(): string {
     return `${this.prefix}:outbox`;
   }
+  /** outbox entries that cannot be relayed, with the reason (see outbox-relay.ts) */
+  outboxDeadLetters(): string {
+    return `${this.prefix}:outbox:dead`;
+  }
   catalogEntries(): string {
     return `${this.prefix}:catalog:entries`;
   }
@@ -57,6 +61,10 @@ export class Keys {
   }
   usage(connectorId: string): string {
     return `${this.prefix}:usage:{${connectorId}}`;
+  }
+  /** bumped by every usage upsert of the connector: the archival sweep's compare-and-set token */
+  usageStamp(connectorId: string): string {
+    return `${this.prefix}:usage-stamp:{${connectorId}}`;
   }
   sweep(id: string): string {
     return `${this.prefix}:sweep:${id}`;

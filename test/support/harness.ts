@@ -69,6 +69,8 @@ export interface StartTestServiceOptions {
   prefix?: string;
   /** the resolver of webhook target names (default: the system resolver) */
   lookup?: HostLookup;
+  /** the time as the service's rules see it (see `TestClock`) */
+  clock?: () => Date;
 }
 
 /** Starts API + workers in this process against the test Redis, under a fresh prefix. */
@@ -79,7 +81,10 @@ export async function startTestService(
   const config = testConfig(prefix, options.env);
   const running = await startService(config, createLogger('silent'), {
     ...(options.roles ? { roles: options.roles } : {}),
-    ...(options.lookup ? { deps: { lookup: options.lookup } } : {}),
+    deps: {
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
     worker: {
       lockDurationMs: 5_000,
       stalledIntervalMs: 1_000,
@@ -159,6 +164,19 @@ export class ApiClient {
   }
   event<T = any>(id: string, event: Record<string, unknown>, headers?: Record<string, string>) {
     return this.post<T>(`/v1/connectors/${id}/events`, event, headers);
+  }
+}
+
+/**
+ * A clock that runs with real time, shifted by an offset the test moves: `clock.travel(days)` moves
+ * the service's "now" forward (or back) without waiting.
+ */
+export class TestClock {
+  private offsetMs = 0;
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+
+  travel(days: number): void {
+    this.offsetMs += days * 86_400_000;
   }
 }
 
