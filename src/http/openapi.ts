@@ -73,6 +73,8 @@ function routeConfig({ method, path, route }: MountedOperation, expressPath: str
     summary: spec.summary,
     description: `${spec.description}\n\n**Who may call it:** ${accessText(spec.access)}`,
     security: spec.access.kind === 'public' ? [] : [{ bearerAuth: [] }],
+    // Who may call it, for programs (a client, the tests): `{kind, role?}` as in ./api-router.ts.
+    'x-access': spec.access,
     request: {
       ...(spec.params ? { params: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),

@@ -102,7 +102,6 @@ export function eventSchemaName(type: ApiEventType): string {
 function documented<T extends ApiEventType>(type: T) {
   return eventBodies[type].meta({
     id: eventSchemaName(type),
-    title: type,
     description: `${EVENT_DOCS[type].summary} Who may send it: ${whoMaySend(type)}.`,
   });
 }
@@ -128,7 +127,6 @@ export const EventRequest = z
       })
       .meta({
         id: eventSchemaName('PUBLISH_RELEASE'),
-        title: 'PUBLISH_RELEASE',
         description: `${EVENT_DOCS.PUBLISH_RELEASE.summary} Who may send it: ${whoMaySend('PUBLISH_RELEASE')}.`,
       }),
     documented('REQUEST_UNARCHIVE'),
