@@ -61,6 +61,10 @@ export const Sweep = z
     finishedAt: orNull(timestamp),
     settings: orNull(
       z.object({
+        cron: z
+          .string()
+          .optional()
+          .meta({ description: 'The schedule of automated sweeps (`LIFECYCLE_ARCHIVAL_CRON`).' }),
         minAgeDays: z.number(),
         usageWindowDays: z.number(),
         minUsage: z.number(),
