@@ -76,8 +76,6 @@ export interface ConnectorContext {
   unarchiveRequest: UnarchiveRequest | null;
 }
 
-export type StateName = `${SupportLevel}.${Status}`;
-
 export const STATE_NAMES = [
   'custom.active',
   'custom.contributing',
@@ -89,4 +87,7 @@ export const STATE_NAMES = [
   'archived.idle',
   'archived.unarchiveTesting',
   'archived.unarchiveReview',
-] as const satisfies readonly StateName[];
+] as const satisfies readonly `${SupportLevel}.${Status}`[];
+
+/** The states the machine has (not every support level has every status). */
+export type StateName = (typeof STATE_NAMES)[number];

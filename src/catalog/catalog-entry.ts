@@ -1,30 +1,18 @@
 import { splitState } from '../../machines/connector-lifecycle.js';
 import type { StoredConnector } from '../store/records.js';
+import type { CatalogEntry } from '../http/contract/catalog-document.js';
+import type {
+  RegistryDestination,
+  RegistryDocument,
+  RegistrySource,
+} from '../http/contract/registry-document.js';
 
 /** A connector as listed in the public catalog (never custom or archived ones). */
-export interface CatalogEntry {
-  id: string;
-  definitionId: string;
-  name: string;
-  type: string;
-  language: string;
-  dockerRepository: string;
-  dockerImageTag: string;
-  cdkVersion: string;
-  supportLevel: string;
-  status: string;
-  maintainers: string[];
-  deprecation: unknown;
-  breakingChanges: Record<string, unknown>;
-  version: number;
-  updatedAt: string;
-}
-
-const LISTED = new Set(['community', 'certified']);
+export type { CatalogEntry };
 
 export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null {
   const { supportLevel, status } = splitState(connector.state);
-  if (!LISTED.has(supportLevel)) return null;
+  if (supportLevel !== 'community' && supportLevel !== 'certified') return null;
   const c = connector.context;
   return {
     id: c.id,
@@ -46,12 +34,11 @@ export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null 
 }
 
 /** Airbyte's registry format (`sources`, `destinations`). */
-export function toRegistry(entries: CatalogEntry[]) {
-  const sources: unknown[] = [];
-  const destinations: unknown[] = [];
+export function toRegistry(entries: CatalogEntry[]): RegistryDocument {
+  const sources: RegistrySource[] = [];
+  const destinations: RegistryDestination[] = [];
   for (const e of entries) {
-    const item = {
-      [e.type === 'source' ? 'sourceDefinitionId' : 'destinationDefinitionId']: e.definitionId,
+    const item: Omit<RegistrySource, 'sourceDefinitionId'> = {
       name: e.name,
       dockerRepository: e.dockerRepository,
       dockerImageTag: e.dockerImageTag,
@@ -64,26 +51,20 @@ export function toRegistry(entries: CatalogEntry[]) {
       ...(e.deprecation ? { deprecation: e.deprecation } : {}),
       releases: {
         breakingChanges: Object.fromEntries(
-          Object.entries(e.breakingChanges).map(([version, change]) => {
-            const c = change as {
-              message: string;
-              upgradeDeadline: string;
-              migrationDocumentationUrl: string;
-            };
-            return [
-              version,
-              {
-                message: c.message,
-                // Airbyte's metadata uses a date-only deadline.
-                upgradeDeadline: c.upgradeDeadline.slice(0, 10),
-                migrationDocumentationUrl: c.migrationDocumentationUrl,
-              },
-            ];
-          }),
+          Object.entries(e.breakingChanges).map(([version, c]) => [
+            version,
+            {
+              message: c.message,
+              // Airbyte's metadata uses a date-only deadline.
+              upgradeDeadline: c.upgradeDeadline.slice(0, 10),
+              migrationDocumentationUrl: c.migrationDocumentationUrl,
+            },
+          ]),
         ),
       },
     };
-    (e.type === 'source' ? sources : destinations).push(item);
+    if (e.type === 'source') sources.push({ sourceDefinitionId: e.definitionId, ...item });
+    else destinations.push({ destinationDefinitionId: e.definitionId, ...item });
   }
   return { sources, destinations };
 }

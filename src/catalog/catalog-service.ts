@@ -2,13 +2,10 @@ import type { Redis } from 'ioredis';
 import type { ConnectorStore } from '../store/connector-store.js';
 import type { Keys } from '../store/keys.js';
 import { UPSERT_CATALOG_ENTRY } from '../store/redis-scripts.js';
+import type { CatalogDocument } from '../http/contract/catalog-document.js';
 import { toCatalogEntry, type CatalogEntry } from './catalog-entry.js';
 
-export interface CatalogDocument {
-  catalogVersion: number;
-  generatedAt: string | null;
-  connectors: CatalogEntry[];
-}
+export type { CatalogDocument };
 
 /**
  * The public catalog, kept in Redis as one entry per listed connector plus a version counter. The

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { LifecycleError, toError } from '../errors.js';
+import { describeBodyLimits } from './body-limits.js';
 
 const TITLES: Record<number, string> = {
   400: 'Invalid input',
@@ -53,7 +54,7 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'entity.too.large': [
     413,
     'PAYLOAD_TOO_LARGE',
-    'The request body is too large (1 MB; 8 MB for /v1/usage).',
+    `The request body is too large (${describeBodyLimits()}).`,
   ],
   'entity.parse.failed': [400, 'INVALID_JSON', 'The request body is not valid JSON.'],
   'encoding.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.'],
