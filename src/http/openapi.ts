@@ -453,7 +453,7 @@ const archivalReasonSchema = component(
     }),
   ]),
 );
-mirrors<SweepRecord>()(
+const sweepRecordSchema = mirrors<SweepRecord>()(
   component(
     'SweepRecord',
     'An archival sweep: its status, the candidates with their reasons and figures, and what was done.',
@@ -508,6 +508,11 @@ mirrors<SweepRecord>()(
       error: z.string().nullable(),
     }),
   ),
+);
+component(
+  'SweepList',
+  'The last archival sweeps, newest first.',
+  z.object({ items: z.array(sweepRecordSchema) }),
 );
 component(
   'SweepAccepted',
@@ -1221,6 +1226,27 @@ function operations(listParameters: JsonObject[]): Operation[] {
           content: json('SweepAccepted'),
         },
       },
+    },
+    {
+      method: 'get',
+      path: '/v1/archival-sweeps',
+      operationId: 'listArchivalSweeps',
+      tag: 'archival',
+      summary: 'The last archival sweeps',
+      description:
+        'The most recent sweeps (manual and scheduled), newest first, each with its full report. Reports are kept for 90 days.',
+      access: { kind: 'role', role: 'maintainer' },
+      parameters: [
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          description: 'How many sweeps (1–100).',
+          schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+        },
+      ],
+      responses: { 200: { description: 'The sweeps.', content: json('SweepList') } },
+      errors: { 400: ['An invalid `limit` (`INVALID_INPUT`, with `errors`).'] },
     },
     {
       method: 'get',

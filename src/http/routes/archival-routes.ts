@@ -6,7 +6,7 @@ import { NotFoundError } from '../../errors.js';
 import { QUEUES, type SweepJob } from '../../jobs/job-catalog.js';
 import type { UsageEntry } from '../../usage/usage-store.js';
 import { principalOf, requireRole } from '../auth-middleware.js';
-import { sweepBody, usageBody, usageEntry } from '../schemas.js';
+import { listSweepsQuery, sweepBody, usageBody, usageEntry } from '../schemas.js';
 import { parseInput } from '../validate.js';
 
 /** A day's usage may be reported up to one day ahead of UTC today (time zones), never later. */
@@ -90,6 +90,11 @@ export function archivalRoutes(s: AppServices): Router {
       .status(202)
       .location(`/v1/archival-sweeps/${id}`)
       .json({ id, status: 'queued', dryRun: body.dryRun });
+  });
+
+  router.get('/archival-sweeps', requireRole('maintainer'), async (req, res) => {
+    const query = parseInput(listSweepsQuery, req.query, 'query');
+    res.json({ items: await s.sweeps.list(query.limit) });
   });
 
   router.get('/archival-sweeps/:id', requireRole('maintainer'), async (req, res) => {

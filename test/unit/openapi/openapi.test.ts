@@ -45,7 +45,7 @@ const ROUTES: Record<string, Record<string, 'public' | 'token'>> = {
   '/v1/connectors/{id}/history': { get: 'token' },
   '/v1/connectors/{id}/acceptance-runs': { get: 'token' },
   '/v1/usage': { post: 'token' },
-  '/v1/archival-sweeps': { post: 'token' },
+  '/v1/archival-sweeps': { get: 'token', post: 'token' },
   '/v1/archival-sweeps/{id}': { get: 'token' },
   '/v1/catalog': { get: 'public' },
   '/v1/catalog/registry.json': { get: 'public' },
