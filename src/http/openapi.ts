@@ -14,7 +14,7 @@ import {
 } from '../../machines/connector-types.js';
 import { NOTIFICATION_TYPES } from '../../machines/notification-types.js';
 import type { SweepRecord } from '../archival/sweep-store.js';
-import { ROLES, type Role } from '../auth/roles.js';
+import { ROLES, type Role, type WhoAmI } from '../auth/roles.js';
 import type { TokenStore } from '../auth/token-store.js';
 import type { toRegistry } from '../catalog/catalog-entry.js';
 import type { CatalogDocument } from '../catalog/catalog-service.js';
@@ -549,6 +549,14 @@ mirrors<Awaited<ReturnType<TokenStore['create']>>>()(
   ),
 );
 
+mirrors<WhoAmI>()(
+  component(
+    'WhoAmI',
+    'The subject and role of the token that made the request.',
+    z.object({ subject: z.string(), role: z.enum(ROLES) }),
+  ),
+);
+
 component(
   'Problem',
   'An error (RFC 9457 problem details). `code` is stable and meant for programs; `detail` is for people.',
@@ -1039,6 +1047,17 @@ function operations(listParameters: JsonObject[]): Operation[] {
           content: json('Token'),
         },
       },
+    },
+    {
+      method: 'get',
+      path: '/v1/whoami',
+      operationId: 'whoAmI',
+      tag: 'tokens',
+      summary: 'Who the token is',
+      description:
+        'The subject and role of the calling token, so that a client can show what it may see and do.',
+      access: { kind: 'role', role: 'reader' },
+      responses: { 200: { description: 'The caller.', content: json('WhoAmI') } },
     },
     {
       method: 'delete',

@@ -39,6 +39,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 const ROUTES: Record<string, Record<string, 'public' | 'token'>> = {
   '/v1/tokens': { post: 'token' },
   '/v1/tokens/{id}': { delete: 'token' },
+  '/v1/whoami': { get: 'token' },
   '/v1/connectors': { get: 'token', post: 'token' },
   '/v1/connectors/{id}': { get: 'token' },
   '/v1/connectors/{id}/events': { post: 'token' },
