@@ -16,6 +16,8 @@ export interface CatalogEntry {
   maintainers: string[];
   deprecation: unknown;
   breakingChanges: Record<string, unknown>;
+  /** when the current release was published (registration counts as the first) */
+  lastReleaseAt: string;
   version: number;
   updatedAt: string;
 }
@@ -40,6 +42,7 @@ export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null 
     maintainers: c.maintainers,
     deprecation: c.deprecation,
     breakingChanges: c.breakingChanges,
+    lastReleaseAt: c.lastReleaseAt,
     version: connector.version,
     updatedAt: connector.updatedAt,
   };

@@ -331,6 +331,7 @@ const catalogEntrySchema = component(
     maintainers: z.array(z.string()),
     deprecation: deprecationSchema.nullable(),
     breakingChanges: z.record(z.string(), breakingChangeSchema),
+    lastReleaseAt: timestamp,
     version: z.number().int(),
     updatedAt: timestamp,
   }),
