@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
 import { authenticate, requireRole } from './auth-middleware.js';
+import { DASHBOARD_PATH, dashboard } from './dashboard.js';
 import { DOCS_CONTENT_SECURITY_POLICY, renderDocsPage } from './docs-page.js';
 import { idempotency } from './idempotency.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -52,6 +53,7 @@ export function createApp(s: AppServices): express.Express {
   app.get('/docs', (_req: Request, res: Response) => {
     res.type('html').set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY).send(docsHtml);
   });
+  app.use(DASHBOARD_PATH, dashboard());
   app.get('/metrics', async (_req: Request, res: Response) => {
     res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
   });
