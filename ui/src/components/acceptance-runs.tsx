@@ -25,8 +25,7 @@ export function AcceptanceRuns({ runs }: { runs: AcceptanceRunRecord[] }) {
             <dt>Outcome</dt>
             <dd>
               {r.outcome ?? 'pending'}
-              {r.exitCode !== null ? `, exit code ${r.exitCode}` : ''}
-              {r.reason ? ` — ${r.reason}` : ''}
+              {r.reason ? ` — ${r.reason}` : r.exitCode !== null ? `, exit code ${r.exitCode}` : ''}
             </dd>
             {r.tests ? (
               <>

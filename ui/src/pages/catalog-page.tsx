@@ -98,19 +98,23 @@ export function CatalogPage() {
   usePolling(
     async (active) => {
       try {
-        const res = await requestIfChanged<CatalogDocument>('/v1/catalog', etag.current);
+        // Signed in: every connector the token may see (custom and archived ones too), listed
+        // again when the catalog changed, and every 15 s for the unlisted (custom, archived) ones.
+        const token = session.token;
+        const last = listedAt.current;
+        const stale = last.token !== token || Date.now() - last.at > FULL_LIST_EVERY_MS;
+        const list = () => requestAll<Connector>('/v1/connectors', token);
+        const [res, listedNow] = await Promise.all([
+          requestIfChanged<CatalogDocument>('/v1/catalog', etag.current),
+          token && stale ? list() : null,
+        ]);
         if (!active()) return;
         if (res.changed) {
           etag.current = res.etag;
           setCatalog(res.data);
         }
-        // Signed in: every connector the token may see (custom and archived ones too).
-        const token = session.token;
-        const last = listedAt.current;
-        const stale = last.token !== token || Date.now() - last.at > FULL_LIST_EVERY_MS;
-        if (token && (res.changed || stale)) {
-          const items = await requestAll<Connector>('/v1/connectors', token);
-          if (!active()) return;
+        const items = listedNow ?? (token && res.changed ? await list() : null);
+        if (token && items && active()) {
           listedAt.current = { token, at: Date.now() };
           setListed({ token, items });
         }
