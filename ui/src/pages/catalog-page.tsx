@@ -10,7 +10,7 @@ import {
 } from '../api-types.js';
 import { LevelBadge, StatusBadge } from '../components/badges.js';
 import { ProblemAlert, toProblem } from '../components/problem-alert.js';
-import { requestAll, requestIfChanged } from '../lib/api-client.js';
+import { ApiError, requestAll, requestIfChanged } from '../lib/api-client.js';
 import { archiveCountdown, formatDate } from '../lib/format.js';
 import { useSession } from '../lib/session.js';
 import { usePolling } from '../lib/use-polling.js';
@@ -120,7 +120,10 @@ export function CatalogPage() {
         }
         setProblem(null);
       } catch (err) {
-        if (active()) setProblem(toProblem(err));
+        if (!active()) return;
+        setProblem(toProblem(err));
+        // a revoked token: back to what anyone may see
+        if (err instanceof ApiError && err.status === 401) session.signOut();
       }
     },
     2_000,

@@ -3,7 +3,7 @@ import type { Connector, Problem, SweepRecord } from '../api-types.js';
 import { LevelBadge, StatusBadge } from '../components/badges.js';
 import { EventAction, type EventResult } from '../components/event-action.js';
 import { ProblemAlert, toProblem } from '../components/problem-alert.js';
-import { idempotencyKey, request, requestAll } from '../lib/api-client.js';
+import { ApiError, idempotencyKey, request, requestAll } from '../lib/api-client.js';
 import { archiveCountdown, formatDateTime, fromNow, plural } from '../lib/format.js';
 import { useSession } from '../lib/session.js';
 import { usePolling } from '../lib/use-polling.js';
@@ -68,7 +68,10 @@ function ReviewQueue({ token }: { token: string }) {
         setQueue({ review, gates, deprecated: deprecated.slice(0, SOONEST), sweeps });
         setProblem(null);
       } catch (err) {
-        if (active()) setProblem(toProblem(err));
+        if (!active()) return;
+        setProblem(toProblem(err));
+        // a revoked token: back to what anyone may see
+        if (err instanceof ApiError && err.status === 401) session.signOut();
       }
     },
     REFRESH_MS,
