@@ -65,20 +65,28 @@ async function visit(
     else bytes.assets += e.encodedDataLength;
   });
   if (token) {
-    // As if the user had signed in earlier in this tab (the page code runs in the browser).
+    // As if the user had signed in earlier in this tab.
     await page.addInitScript(
-      `sessionStorage.setItem('connector-lifecycle.token', ${JSON.stringify(token)})`,
+      (t: string) => (globalThis as any).sessionStorage.setItem('connector-lifecycle.token', t),
+      token,
     );
   }
   await page.goto(url);
+  // Page code (no string eval: the dashboard's CSP forbids it); the DOM is the browser's.
   const handle = await page.waitForFunction(
-    `document.querySelectorAll('table.catalog tbody tr').length === ${rows} && performance.now()`,
-    undefined,
+    (n: number) => {
+      const g = globalThis as any;
+      const shown = g.document.querySelectorAll('table.catalog tbody tr').length;
+      return shown === n ? (g.performance.now() as number) : false;
+    },
+    rows,
     { polling: 'raf', timeout: 60_000 },
   );
   const ms = (await handle.jsonValue()) as number;
-  const fcp = await page.evaluate<number | null>(
-    `performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null`,
+  const fcp = await page.evaluate(
+    () =>
+      ((globalThis as any).performance.getEntriesByName('first-contentful-paint')[0]?.startTime ??
+        null) as number | null,
   );
   await page.close();
   return { ms, fcp, bytes };
