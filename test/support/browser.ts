@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +27,13 @@ export interface RecordedPage {
  * phones home.
  */
 export async function launchBrowser(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`,
+    );
+  }
   const profile = await mkdtemp(join(tmpdir(), 'lifecycle-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  const launched = chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1280, height: 900 },
@@ -41,6 +47,10 @@ export async function launchBrowser(): Promise<TestBrowser> {
       '--no-first-run',
       '--disable-dev-shm-usage',
     ],
+  });
+  const context = await launched.catch(async (err: unknown) => {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
   });
   // The persistent context opens with one blank tab: tests open their own.
   for (const p of context.pages()) await p.close();
