@@ -28,6 +28,7 @@ export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null 
     maintainers: c.maintainers,
     deprecation: c.deprecation,
     breakingChanges: c.breakingChanges,
+    lastReleaseAt: c.lastReleaseAt,
     version: connector.version,
     updatedAt: connector.updatedAt,
   };

@@ -5,6 +5,7 @@ import { UnsupportedMediaTypeError } from '../errors.js';
 import { AuthFailureLimit, refuseLockedOutClients } from './auth-failure-limit.js';
 import { authenticate, requireBearer, requireRole } from './auth-middleware.js';
 import { BODY_LIMIT_OVERRIDES, DEFAULT_BODY_LIMIT } from './body-limits.js';
+import { DASHBOARD_PATH, dashboard } from './dashboard.js';
 import { idempotency } from './idempotency.js';
 import { ApiReference } from './openapi.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
@@ -53,6 +54,8 @@ export function createApp(s: AppServices): express.Express {
   const reference = new ApiReference();
   app.use(reference.mount('', healthRoutes(s)));
   app.use(reference.mount('', referenceRoutes(reference)));
+  // The maintainers' dashboard (SPEC §13): static files, every asset served here.
+  app.use(DASHBOARD_PATH, dashboard());
   app.use(
     QUEUE_DASHBOARD_PATH,
     authenticate(s.tokens, authFailures),

@@ -69,6 +69,10 @@ export class Keys {
   sweep(id: string): string {
     return `${this.prefix}:sweep:${id}`;
   }
+  /** every sweep id, scored by creation time (ms) */
+  sweepIndex(): string {
+    return `${this.prefix}:sweeps`;
+  }
   sweepLock(): string {
     return `${this.prefix}:sweep-lock`;
   }

@@ -62,8 +62,9 @@ export function expressRoutes(app: Express): string[] {
       const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
       return walk(inner, `${prefix}${mount}`);
     });
+  // Not API routes: the queue dashboard (bull-board) and the web dashboard's pages (SPEC §13).
   return walk((app as unknown as { router: { stack: Obj[] } }).router.stack, '').filter(
-    (r) => !r.split(' ')[1]!.startsWith('/admin/queues'),
+    (r) => !/^\/(admin\/queues|ui)(\/|$)/.test(r.split(' ')[1]!),
   );
 }
 

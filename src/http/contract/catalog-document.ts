@@ -23,6 +23,9 @@ export const CatalogEntry = z
     maintainers: z.array(z.string()),
     deprecation: orNull(Deprecation),
     breakingChanges: z.record(z.string(), BreakingChange),
+    lastReleaseAt: timestamp.meta({
+      description: 'When the current release was published (registration counts as the first).',
+    }),
     version: z.number().int(),
     updatedAt: timestamp,
   })

@@ -93,6 +93,11 @@ export const Sweep = z
   });
 export type Sweep = z.infer<typeof Sweep>;
 
+export const SweepList = z
+  .object({ items: z.array(Sweep) })
+  .meta({ id: 'SweepList', description: 'The last sweeps, newest first.' });
+export type SweepList = z.infer<typeof SweepList>;
+
 export const SweepAccepted = z
   .object({ id: z.string(), status: z.literal('queued'), dryRun: z.boolean() })
   .meta({

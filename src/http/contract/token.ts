@@ -18,3 +18,8 @@ export const Token = z
       'A new API token. `token` is shown only in this response: only its hash is stored.',
   });
 export type Token = z.infer<typeof Token>;
+
+export const WhoAmI = z
+  .object({ subject: z.string(), role: z.enum(ROLES) })
+  .meta({ id: 'WhoAmI', description: "The calling token's subject and role." });
+export type WhoAmI = z.infer<typeof WhoAmI>;

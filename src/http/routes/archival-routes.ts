@@ -8,9 +8,15 @@ import { ApiRouter } from '../api-router.js';
 import { principalOf } from '../auth-middleware.js';
 import { SweepIdParams } from '../contract/params.js';
 import { REQUEST_EXAMPLES, SweepRequest, UsageRequest } from '../contract/requests.js';
-import { Sweep, SweepAccepted } from '../contract/sweep.js';
+import { Sweep, SweepAccepted, SweepList } from '../contract/sweep.js';
 import { UsageResult } from '../contract/usage-result.js';
-import { MAX_USAGE_ENTRIES, sweepBody, usageBody, usageEntry } from '../schemas.js';
+import {
+  MAX_USAGE_ENTRIES,
+  listSweepsQuery,
+  sweepBody,
+  usageBody,
+  usageEntry,
+} from '../schemas.js';
 import { parseInput } from '../validate.js';
 
 /** A day's usage may be reported up to one day ahead of UTC today (time zones), never later. */
@@ -134,6 +140,23 @@ export function archivalRoutes(s: AppServices): ApiRouter {
         .status(202)
         .location(`/v1/archival-sweeps/${id}`)
         .json({ id, status: 'queued', dryRun: body.dryRun });
+    },
+  );
+
+  api.get(
+    '/archival-sweeps',
+    {
+      operationId: 'listArchivalSweeps',
+      tag: 'archival',
+      summary: 'The last archival sweeps',
+      description: 'The last sweeps (manual and scheduled), newest first, with their candidates.',
+      access: { kind: 'role', role: 'maintainer' },
+      query: listSweepsQuery,
+      responses: { 200: { description: 'The sweeps.', schema: SweepList } },
+    },
+    async (req, res) => {
+      const query = parseInput(listSweepsQuery, req.query, 'query');
+      res.json({ items: await s.sweeps.list(query.limit) });
     },
   );
 

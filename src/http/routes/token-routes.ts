@@ -4,7 +4,7 @@ import { ApiRouter } from '../api-router.js';
 import { withholdFromReplay } from '../idempotency.js';
 import { TokenIdParams } from '../contract/params.js';
 import { REQUEST_EXAMPLES, TokenRequest } from '../contract/requests.js';
-import { Token } from '../contract/token.js';
+import { Token, WhoAmI } from '../contract/token.js';
 import { tokenBody } from '../schemas.js';
 import { parseInput } from '../validate.js';
 
@@ -60,6 +60,24 @@ export function tokenRoutes(s: AppServices): ApiRouter {
     async (req, res) => {
       await s.tokens.revoke(req.params.id as string);
       res.status(204).end();
+    },
+  );
+  api.get(
+    '/whoami',
+    {
+      operationId: 'whoAmI',
+      tag: 'tokens',
+      summary: 'Who the token speaks for',
+      description:
+        "The calling token's subject and role, so that a client (the dashboard) shows only what the token may do.",
+      access: { kind: 'role', role: 'reader' },
+      responses: {
+        200: { description: 'Subject and role.', schema: WhoAmI, headers: ['Cache-Control'] },
+      },
+    },
+    (_req, res) => {
+      const { subject, role } = principalOf(res);
+      res.set('Cache-Control', 'no-store').json({ subject, role });
     },
   );
   return api;

@@ -160,6 +160,9 @@ describe('GET /v1/catalog', () => {
       dockerRepository: bodies.get(c.community)!.dockerRepository,
       dockerImageTag: '1.0.0',
     });
+    // The last release date, as on the connector (the dashboard's "last release" column).
+    const community = (await svc.api.get(`/v1/connectors/${c.community}`)).body;
+    expect(entry(doc, c.community)!.lastReleaseAt).toBe(community.lastReleaseAt);
     expect(entry(doc, c.certified)).toMatchObject({ supportLevel: 'certified', status: 'active' });
     expect(entry(doc, c.deprecated)).toMatchObject({
       supportLevel: 'community',

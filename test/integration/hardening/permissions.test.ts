@@ -208,6 +208,16 @@ const ROUTES: RouteCase[] = [
     request: () => ({ method: 'POST', path: '/v1/archival-sweeps', body: { dryRun: true } }),
   },
   {
+    route: 'GET /v1/archival-sweeps',
+    success: 200,
+    request: () => ({ method: 'GET', path: '/v1/archival-sweeps' }),
+  },
+  {
+    route: 'GET /v1/whoami',
+    success: 200,
+    request: () => ({ method: 'GET', path: '/v1/whoami' }),
+  },
+  {
     route: 'GET /v1/archival-sweeps/:id',
     success: 200,
     request: () => ({ method: 'GET', path: `/v1/archival-sweeps/${sweepId}` }),
