@@ -1,30 +1,28 @@
 /**
- * The types of the API's answers, as the CLI sees them. This is the ONE module that names them:
- * today they come from the server's own TypeScript types; when the zod response schemas of
- * src/http/contract/ land, each alias here becomes a `z.infer<…>` and nothing else changes.
- * Request bodies are typed from the server's request schemas (src/http/schemas.ts).
+ * The types of the API's requests and answers, as the CLI sees them. This is the ONE module that
+ * names them, and every one comes from the server's zod contract (src/http/contract/): the same
+ * schemas that validate requests, type the server's responses and generate /openapi.json.
  */
 import type { z } from 'zod';
-import type { describeMachine } from '../machines/connector-lifecycle.js';
-import type { SweepRecord } from '../src/archival/sweep-store.js';
-import type { TokenStore } from '../src/auth/token-store.js';
-import type { toRegistry } from '../src/catalog/catalog-entry.js';
-import type { connectorView } from '../src/http/connector-view.js';
 import type {
+  AcceptanceRun as ContractAcceptanceRun,
+  Connector as ContractConnector,
+  DeliveryAttempt as ContractDeliveryAttempt,
+  HistoryEntry as ContractHistoryEntry,
+  MachineDefinition,
+  RegistryDocument,
+  Subscription as ContractSubscription,
+  Sweep as ContractSweep,
+  SweepAccepted,
+  SweepCandidate as ContractSweepCandidate,
+  Token,
+  UsageResult,
   eventBodies,
   registrationBody,
   subscriptionBody,
   tokenBody,
   usageEntry,
-} from '../src/http/schemas.js';
-import type {
-  DeliveryAttempt as ServerDeliveryAttempt,
-  PublicSubscription,
-} from '../src/notifications/subscription-store.js';
-import type {
-  AcceptanceRunRecord,
-  HistoryEntry as ServerHistoryEntry,
-} from '../src/store/records.js';
+} from '../src/http/contract/index.js';
 
 // ---- requests -------------------------------------------------------------------------------
 
@@ -37,7 +35,7 @@ export type TokenRequest = z.input<typeof tokenBody>;
 export type SubscriptionRequest = z.input<typeof subscriptionBody>;
 export type UsageEntryRequest = z.input<typeof usageEntry>;
 
-/** POST /v1/imports (SPEC §11); typed here until the route's schema exists on the server. */
+/** POST /v1/imports (SPEC §11). */
 export interface ImportRequest {
   metadata?: string[];
   registry?: { sources: unknown[]; destinations: unknown[] };
@@ -48,7 +46,7 @@ export interface ImportRequest {
 
 // ---- responses ------------------------------------------------------------------------------
 
-export type Connector = ReturnType<typeof connectorView>;
+export type Connector = ContractConnector;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -56,38 +54,18 @@ export interface Page<T> {
 export interface List<T> {
   items: T[];
 }
-export type HistoryEntry = ServerHistoryEntry;
-export type AcceptanceRun = AcceptanceRunRecord;
-export type Sweep = SweepRecord;
-export type SweepCandidate = SweepRecord['candidates'][number];
-export interface SweepStarted {
-  id: string;
-  status: Sweep['status'];
-  dryRun: boolean;
-}
-export interface UsageReport {
-  stored: number;
-  rejected: {
-    index: number;
-    connectorId: string | null;
-    errors: { path: string; message: string }[];
-  }[];
-}
-export type CreatedToken = Awaited<ReturnType<TokenStore['create']>>;
-export type Subscription = PublicSubscription;
-export type DeliveryAttempt = ServerDeliveryAttempt;
-type ServerMachine = ReturnType<typeof describeMachine>;
-type ServerMachineState = ServerMachine['states'][number];
-/** A transition as JSON carries it: a guard is named by its type (a function never reaches JSON). */
-export type MachineTransition = Omit<ServerMachineState['transitions'][number], 'guard'> & {
-  guard: string | null;
-};
-export type MachineDescription = Omit<ServerMachine, 'states'> & {
-  states: (Omit<ServerMachineState, 'transitions'> & { transitions: MachineTransition[] })[];
-  events: readonly string[];
-  internalEvents: readonly string[];
-};
-export type Registry = ReturnType<typeof toRegistry>;
+export type HistoryEntry = ContractHistoryEntry;
+export type AcceptanceRun = ContractAcceptanceRun;
+export type Sweep = ContractSweep;
+export type SweepCandidate = ContractSweepCandidate;
+export type SweepStarted = SweepAccepted;
+export type UsageReport = UsageResult;
+export type CreatedToken = Token;
+export type Subscription = ContractSubscription;
+export type DeliveryAttempt = ContractDeliveryAttempt;
+export type MachineDescription = MachineDefinition;
+export type MachineTransition = MachineDescription['states'][number]['transitions'][number];
+export type Registry = RegistryDocument;
 
 /** POST /v1/imports answer (SPEC §11). */
 export interface ImportReport {

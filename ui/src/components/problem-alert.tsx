@@ -8,6 +8,7 @@ export function toProblem(err: unknown): Problem {
     type: 'about:blank',
     title: 'Something went wrong',
     status: 0,
+    code: 'CLIENT_ERROR',
     detail: err instanceof Error ? err.message : String(err),
   };
 }

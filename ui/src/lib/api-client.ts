@@ -23,6 +23,7 @@ function networkProblem(err: unknown): Problem {
     type: 'about:blank',
     title: 'The service did not answer',
     status: 0,
+    code: 'UNREACHABLE',
     detail: err instanceof Error ? err.message : String(err),
   };
 }
@@ -41,6 +42,7 @@ async function problemOf(res: Response): Promise<Problem> {
     type: 'about:blank',
     title: res.statusText || 'Error',
     status: res.status,
+    code: 'NOT_A_PROBLEM_DOCUMENT',
     detail: text,
   };
 }
