@@ -26,8 +26,7 @@ export function supportLevelOf(state: StateName): SupportLevel {
  * a review suggestion instead.
  */
 export type SweepAction = 'deprecate' | 'suggest_review';
-export const SWEPT_LEVELS = ['community', 'certified'] as const;
-export function sweepActionFor(level: (typeof SWEPT_LEVELS)[number]): SweepAction {
+export function sweepActionFor(level: 'community' | 'certified'): SweepAction {
   return level === 'community' ? 'deprecate' : 'suggest_review';
 }
 
