@@ -308,6 +308,8 @@ const UNKNOWN_EVENT_TYPES: Json[] = [
   'ACCEPTANCE_PASSED',
   'ACCEPTANCE_FAILED',
   'ARCHIVE_DUE',
+  'REMINDER_DUE',
+  'SUGGEST_REVIEW',
   'REGISTER',
   'archive',
   'Archive',
