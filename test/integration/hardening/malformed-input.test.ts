@@ -1257,6 +1257,8 @@ function generate(rng: Prng): Attack[] {
       { type: 'ACCEPTANCE_PASSED', runId: 'r-1' },
       { type: 'ACCEPTANCE_FAILED', runId: 'r-1', outcome: 'failed' },
       { type: 'ARCHIVE_DUE', archiveAt: new Date().toISOString(), usageRecovered: false },
+      { type: 'REMINDER_DUE', version: '1.0.0', upgradeDeadline: '2030-01-01', daysBefore: 7 },
+      { type: 'SUGGEST_REVIEW', reasons: [], reason: 'x', sweepId: 's-1' },
       { type: 'REGISTER' },
       { type: 'DEPRECATE', reason: 'x', automated: true },
       { type: 'ARCHIVE', reason: 'x', actor: 'system' },
