@@ -11,16 +11,10 @@ import {
   settleUnarchiveRequest,
   takeOverConnector,
 } from './context-updates.js';
-import type {
-  AcceptanceEffect,
-  ArchiveDueEffect,
-  BreakingChangeReminderEffect,
-  CatalogEffect,
-  NotifyEffect,
-} from './effects.js';
 import type { LifecyclePolicy } from './lifecycle-policy.js';
 import {
   deprecationEffects,
+  effectSlots,
   gateResult,
   notify,
   reasonOf,
@@ -117,15 +111,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
       input: {} as ConnectorContext,
     },
     actions: {
-      // Effect slots: the workers carry them out after the change is committed.
-      notify: (_: unknown, _params: NotifyEffect) => {},
-      updateCatalog: (_: unknown, _params: CatalogEffect) => {},
-      startAcceptanceRun: (_: unknown, _params: AcceptanceEffect) => {},
-      scheduleArchiveDue: (_: unknown, _params: ArchiveDueEffect) => {},
-      scheduleBreakingChangeReminder: (
-        _: unknown,
-        _params: BreakingChangeReminderEffect | null,
-      ) => {},
+      ...effectSlots,
       // Context updates (context-updates.ts).
       openGate: assign(({ context, event }, params: { purpose: GatePurpose }) =>
         openGate(context, event, params.purpose),

@@ -21,6 +21,15 @@ export function image(context: ConnectorContext, tag = context.dockerImageTag): 
   return `${context.dockerRepository}:${tag}`;
 }
 
+/** The effect slots of the machine's setup: the workers carry them out after the commit. */
+export const effectSlots = {
+  notify: (_: unknown, _params: NotifyEffect) => {},
+  updateCatalog: (_: unknown, _params: CatalogEffect) => {},
+  startAcceptanceRun: (_: unknown, _params: AcceptanceEffect) => {},
+  scheduleArchiveDue: (_: unknown, _params: ArchiveDueEffect) => {},
+  scheduleBreakingChangeReminder: (_: unknown, _params: BreakingChangeReminderEffect | null) => {},
+};
+
 export const notify = (
   type: NotificationType,
   data: (args: Args) => Record<string, unknown> = () => ({}),
