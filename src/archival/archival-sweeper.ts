@@ -85,17 +85,21 @@ export class ArchivalSweeper {
   async usageRecovered(connectorId: string): Promise<boolean> {
     const connector = await this.deps.store.get(connectorId);
     if (!connector) return false;
-    const now = this.now();
+    return (await this.reasonsNow(connector, this.now())).length === 0;
+  }
+
+  /** Why one connector should be archived, on its usage as stored now. */
+  private async reasonsNow(connector: StoredConnector, now: Date): Promise<ArchivalReason[]> {
+    const id = connector.context.id;
     const totals = await this.deps.usage.totals(
-      [connectorId],
+      [id],
       usageWindowDates(now, this.settings.usageWindowDays),
     );
-    const reasons = archivalReasons(
-      { usage: totals.get(connectorId) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
+    return archivalReasons(
+      { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
       now,
       this.settings,
     );
-    return reasons.length === 0;
   }
 
   async run(record: SweepRecord): Promise<SweepRecord> {
@@ -293,15 +297,7 @@ export class ArchivalSweeper {
     if (!isOldEnough(age, now, this.settings)) {
       return { kind: 'skip', detail: `no longer old enough (counted from ${ageCountsFrom(age)})` };
     }
-    const totals = await this.deps.usage.totals(
-      [id],
-      usageWindowDates(now, this.settings.usageWindowDays),
-    );
-    const reasons = archivalReasons(
-      { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
-      now,
-      this.settings,
-    );
+    const reasons = await this.reasonsNow(connector, now);
     if (reasons.length === 0) {
       return {
         kind: 'skip',
