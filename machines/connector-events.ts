@@ -1,3 +1,4 @@
+import type { ArchivalReason } from './archival-policy.js';
 import type { BreakingChange } from './connector-types.js';
 
 /** Every event the machine sees carries who sent it, when, and a stable id. */
@@ -73,6 +74,21 @@ export interface ArchiveDueEvent extends EventMeta {
   usageRecovered: boolean;
 }
 
+/** Internal: a breaking-change reminder's durable timer fired (SPEC §3). */
+export interface ReminderDueEvent extends EventMeta {
+  type: 'REMINDER_DUE';
+  version: string;
+  upgradeDeadline: string;
+  daysBefore: number;
+}
+/** Internal: the archival sweep found a certified connector it would archive (SPEC §8). */
+export interface SuggestReviewEvent extends EventMeta {
+  type: 'SUGGEST_REVIEW';
+  reasons: ArchivalReason[];
+  reason: string;
+  sweepId: string;
+}
+
 export type ApiEvent =
   | ContributeEvent
   | RequestCertificationEvent
@@ -85,7 +101,12 @@ export type ApiEvent =
   | ApproveUnarchiveEvent
   | RejectUnarchiveEvent;
 
-export type InternalEvent = AcceptancePassedEvent | AcceptanceFailedEvent | ArchiveDueEvent;
+export type InternalEvent =
+  | AcceptancePassedEvent
+  | AcceptanceFailedEvent
+  | ArchiveDueEvent
+  | ReminderDueEvent
+  | SuggestReviewEvent;
 
 export type ConnectorEvent = ApiEvent | InternalEvent;
 export type ConnectorEventType = ConnectorEvent['type'];
@@ -108,6 +129,8 @@ export const INTERNAL_EVENT_TYPES = [
   'ACCEPTANCE_PASSED',
   'ACCEPTANCE_FAILED',
   'ARCHIVE_DUE',
+  'REMINDER_DUE',
+  'SUGGEST_REVIEW',
 ] as const satisfies readonly InternalEvent['type'][];
 
 export function isApiEventType(type: string): type is ApiEventType {

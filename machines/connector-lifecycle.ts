@@ -1,16 +1,10 @@
 import { type SnapshotFrom, transition } from 'xstate';
 import type { ConnectorContext, StateName, Status, SupportLevel } from './connector-types.js';
 import { API_EVENT_TYPES, type ApiEventType, type ConnectorEvent } from './connector-events.js';
-import type { Effect } from './effects.js';
+import { isEffect, type Effect } from './effects.js';
 import { checkPolicy, type LifecyclePolicy, type PolicyViolation } from './lifecycle-policy.js';
-import {
-  createConnectorMachine,
-  type ConnectorMachine,
-  type NotifyParams,
-  type ScheduleArchiveDueParams,
-  type ScheduleRemindersParams,
-  type StartAcceptanceRunParams,
-} from './connector-machine.js';
+import { createConnectorMachine, type ConnectorMachine } from './connector-machine.js';
+import { registration, type RegistrationLevel } from './registration.js';
 
 /** A connector's lifecycle state as stored: where it is and what it carries. */
 export interface LifecycleState {
@@ -43,21 +37,15 @@ export class ConnectorLifecycle {
     this.machine = createConnectorMachine(policy);
   }
 
-  /** The state a newly registered connector starts in. */
-  initialState(supportLevel: 'community' | 'custom', context: ConnectorContext): LifecycleState {
-    return { state: `${supportLevel}.active`, context };
+  /** The state a newly registered connector starts in (registration.ts). */
+  initialState(supportLevel: RegistrationLevel, context: ConnectorContext): LifecycleState {
+    return registration(supportLevel, context).next;
   }
 
-  /** Effects of a registration (it is not a machine transition: the connector did not exist). */
+  /** Effects of a registration (registration.ts). */
   registrationEffects(state: LifecycleState): Effect[] {
-    return [
-      {
-        kind: 'notify',
-        type: 'connector.registered',
-        data: { supportLevel: splitState(state.state).supportLevel },
-      },
-      { kind: 'catalog' },
-    ];
+    return registration(splitState(state.state).supportLevel as RegistrationLevel, state.context)
+      .effects;
   }
 
   /** API events the machine handles in this state (whatever their payload). */
@@ -96,7 +84,8 @@ export class ConnectorLifecycle {
     return {
       kind: 'accepted',
       next: { state: stateNameOf(next), context: next.context },
-      effects: actions.flatMap((action) => toEffects(action.type, action.params)),
+      // The effect actions' params are the effect descriptors themselves.
+      effects: actions.map((action) => action.params).filter(isEffect),
     };
   }
 
@@ -112,37 +101,6 @@ export class ConnectorLifecycle {
 function stateNameOf(snapshot: Snapshot): StateName {
   const [level, status] = Object.entries(snapshot.value as Record<string, string>)[0] ?? [];
   return `${level}.${status}` as StateName;
-}
-
-function toEffects(type: string, params: unknown): Effect[] {
-  switch (type) {
-    case 'notify': {
-      const p = params as NotifyParams;
-      return [{ kind: 'notify', type: p.type, data: p.data }];
-    }
-    case 'updateCatalog':
-      return [{ kind: 'catalog' }];
-    case 'startAcceptanceRun': {
-      const p = params as StartAcceptanceRunParams;
-      return [{ kind: 'acceptance', runId: p.runId, purpose: p.purpose, image: p.image }];
-    }
-    case 'scheduleArchiveDue': {
-      const p = params as ScheduleArchiveDueParams;
-      return [{ kind: 'archiveDue', at: p.archiveAt, archiveAt: p.archiveAt }];
-    }
-    case 'scheduleBreakingChangeReminders': {
-      const p = params as ScheduleRemindersParams;
-      return p.reminders.map((r) => ({
-        kind: 'breakingChangeReminder' as const,
-        at: r.at,
-        version: p.version,
-        upgradeDeadline: p.upgradeDeadline,
-        daysBefore: r.daysBefore,
-      }));
-    }
-    default:
-      return [];
-  }
 }
 
 /** The machine definition for tools and diagrams (GET /v1/machine). */

@@ -1,19 +1,30 @@
 import { assign, setup } from 'xstate';
-import type {
-  ConnectorContext,
-  GatePurpose,
-  PendingGate,
-  SupportLevel,
-} from './connector-types.js';
-import type { ConnectorEvent, EventMeta } from './connector-events.js';
-import type { NotificationType } from './notification-types.js';
+import type { ConnectorContext, GatePurpose, StateName, SupportLevel } from './connector-types.js';
+import type { ConnectorEvent } from './connector-events.js';
 import {
-  checkPolicy,
-  defaultNoticeDays,
-  toSemver,
-  type LifecyclePolicy,
-} from './lifecycle-policy.js';
-import { addDays, normalizeDeadline } from './time.js';
+  openGate,
+  recordDeprecation,
+  recordRelease,
+  recordReminder,
+  recordReviewSuggestion,
+  recordUnarchiveRequest,
+  settleUnarchiveRequest,
+  takeOverConnector,
+} from './context-updates.js';
+import type { LifecyclePolicy } from './lifecycle-policy.js';
+import {
+  deprecationEffects,
+  effectSlots,
+  gateResult,
+  notify,
+  reasonOf,
+  releaseEffects,
+  reminderNotice,
+  reviewNotice,
+  runGate,
+  updateCatalog,
+} from './machine-effects.js';
+import { machineGuards } from './machine-guards.js';
 
 /**
  * Bumped whenever the shape of persisted snapshots changes, so that stored connectors can be
@@ -21,123 +32,25 @@ import { addDays, normalizeDeadline } from './time.js';
  */
 export const MACHINE_VERSION = 1;
 
-export interface NotifyParams {
-  type: NotificationType;
-  data: Record<string, unknown>;
-}
-export interface StartAcceptanceRunParams {
-  runId: string;
-  purpose: GatePurpose;
-  image: string;
-}
-export interface ScheduleArchiveDueParams {
-  archiveAt: string;
-}
-export interface ScheduleRemindersParams {
-  version: string;
-  upgradeDeadline: string;
-  reminders: { daysBefore: number; at: string }[];
-}
-
-function gateFor(event: EventMeta, purpose: GatePurpose, image: string): PendingGate {
-  return {
-    runId: `run-${event.eventId}`,
-    purpose,
-    image,
-    requestedBy: event.actor,
-    requestedAt: event.at,
-  };
-}
-
-/** A timer fires for the deprecation in force (not a cancelled one) once its time has come. */
-function isArchiveDueCurrent(context: ConnectorContext, event: ConnectorEvent): boolean {
-  return (
-    event.type === 'ARCHIVE_DUE' &&
-    context.deprecation !== null &&
-    context.deprecation.archiveAt === event.archiveAt &&
-    Date.parse(event.at) >= Date.parse(event.archiveAt)
-  );
-}
-
-function image(context: ConnectorContext, tag = context.dockerImageTag): string {
-  return `${context.dockerRepository}:${tag}`;
-}
-
 /**
  * The connector lifecycle (SPEC §2). Pure: it decides the next state and names the side effects
- * (the actions below are slots, run by workers); it never does I/O. Timers are durable jobs, not
- * `after` delays: ARCHIVE_DUE arrives as an event.
+ * (the effect actions are slots whose params are the effect descriptors, run by workers); it never
+ * does I/O. Timers are durable jobs, not `after` delays: ARCHIVE_DUE and REMINDER_DUE arrive as
+ * events, and so does the archival sweep's SUGGEST_REVIEW.
  */
 export function createConnectorMachine(policy: LifecyclePolicy) {
-  type Args = { context: ConnectorContext; event: ConnectorEvent };
-
-  const notify = (
-    type: NotificationType,
-    data: (args: Args) => Record<string, unknown> = () => ({}),
-  ) => ({
-    type: 'notify' as const,
-    params: (args: Args): NotifyParams => ({ type, data: data(args) }),
-  });
-
-  const gateResult = ({ context, event }: Args) => ({
-    runId: 'runId' in event ? event.runId : undefined,
-    image: context.gate?.image,
-    outcome: event.type === 'ACCEPTANCE_FAILED' ? event.outcome : 'passed',
-  });
-  const reasonOf = ({ event }: Args) => ({ reason: 'reason' in event ? event.reason : undefined });
-
-  const runGate = {
-    type: 'startAcceptanceRun' as const,
-    params: ({ context }: Args): StartAcceptanceRunParams => ({
-      runId: context.gate?.runId ?? '',
-      purpose: context.gate?.purpose ?? 'certification',
-      image: context.gate?.image ?? image(context),
-    }),
-  };
-
-  const deprecationEffects = [
-    notify('connector.deprecated', ({ context }) => ({ deprecation: context.deprecation })),
-    {
-      type: 'scheduleArchiveDue' as const,
-      params: ({ context }: Args): ScheduleArchiveDueParams => ({
-        archiveAt: context.deprecation?.archiveAt ?? '',
-      }),
-    },
-  ];
-
-  const releaseEffects = [
-    notify('connector.release_published', ({ context, event }) => ({
-      dockerImageTag: context.dockerImageTag,
-      cdkVersion: context.cdkVersion,
-      breakingChange:
-        event.type === 'PUBLISH_RELEASE' && event.breakingChange
-          ? (context.breakingChanges[context.dockerImageTag] ?? null)
-          : null,
-    })),
-    {
-      type: 'scheduleBreakingChangeReminders' as const,
-      params: ({ context, event }: Args): ScheduleRemindersParams => {
-        const change =
-          event.type === 'PUBLISH_RELEASE' && event.breakingChange
-            ? context.breakingChanges[context.dockerImageTag]
-            : undefined;
-        if (!change) return { version: context.dockerImageTag, upgradeDeadline: '', reminders: [] };
-        const reminders = policy.reminderDays
-          .map((daysBefore) => ({ daysBefore, at: addDays(change.upgradeDeadline, -daysBefore) }))
-          .filter((r) => Date.parse(r.at) > Date.parse(event.at));
-        return {
-          version: context.dockerImageTag,
-          upgradeDeadline: change.upgradeDeadline,
-          reminders,
-        };
-      },
-    },
-  ];
-
   const publishRelease = (level: SupportLevel) => ({
     PUBLISH_RELEASE: {
       guard: { type: 'policyAllows' as const, params: { level } },
-      actions: ['recordRelease' as const, ...releaseEffects, 'updateCatalog' as const],
+      actions: ['recordRelease' as const, ...releaseEffects(policy), updateCatalog],
+    },
+  });
+
+  /** A breaking-change reminder, in every state where the connector is not archived. */
+  const reminderDue = (state: StateName) => ({
+    REMINDER_DUE: {
+      guard: { type: 'reminderApplies' as const, params: { state } },
+      actions: ['recordReminder' as const, reminderNotice, updateCatalog],
     },
   });
 
@@ -147,7 +60,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
     actions: [
       { type: 'recordDeprecation' as const, params: { level } },
       ...deprecationEffects,
-      'updateCatalog' as const,
+      updateCatalog,
     ],
   });
 
@@ -156,7 +69,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
     actions: [
       'clearDeprecation' as const,
       notify('connector.deprecation_cancelled', reasonOf),
-      'updateCatalog' as const,
+      updateCatalog,
     ],
   };
 
@@ -170,7 +83,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
           reason: 'usage recovered',
           automated: true,
         })),
-        'updateCatalog' as const,
+        updateCatalog,
       ],
     },
     {
@@ -181,14 +94,14 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
           reason: context.deprecation?.reason,
           deprecation: context.deprecation,
         })),
-        'updateCatalog' as const,
+        updateCatalog,
       ],
     },
   ];
 
   const archiveNow = {
     target: '#connector.archived.idle',
-    actions: [notify('connector.archived', reasonOf), 'updateCatalog' as const],
+    actions: [notify('connector.archived', reasonOf), updateCatalog],
   };
 
   return setup({
@@ -198,117 +111,31 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
       input: {} as ConnectorContext,
     },
     actions: {
-      // Slots: the workers carry them out after the change is committed.
-      notify: (_: unknown, _params: NotifyParams) => {},
-      updateCatalog: () => {},
-      startAcceptanceRun: (_: unknown, _params: StartAcceptanceRunParams) => {},
-      scheduleArchiveDue: (_: unknown, _params: ScheduleArchiveDueParams) => {},
-      scheduleBreakingChangeReminders: (_: unknown, _params: ScheduleRemindersParams) => {},
-      // Context updates.
-      openGate: assign(({ context, event }, params: { purpose: GatePurpose }) => ({
-        gate: gateFor(
-          event,
-          params.purpose,
-          event.type === 'REQUEST_UNARCHIVE'
-            ? image(context, toSemver(event.dockerImageTag) ?? event.dockerImageTag)
-            : image(context),
-        ),
-      })),
+      ...effectSlots,
+      // Context updates (context-updates.ts).
+      openGate: assign(({ context, event }, params: { purpose: GatePurpose }) =>
+        openGate(context, event, params.purpose),
+      ),
       closeGate: assign({ gate: null }),
-      recordDeprecation: assign(({ event }, params: { level: SupportLevel }) => {
-        if (event.type !== 'DEPRECATE') return {};
-        const notice = event.noticeDays ?? defaultNoticeDays(params.level, policy);
-        return {
-          deprecation: {
-            reason: event.reason,
-            deprecatedAt: event.at,
-            archiveAt: addDays(event.at, notice),
-            ...(event.replacement ? { replacement: event.replacement } : {}),
-            automated: event.automated === true,
-          },
-        };
-      }),
+      recordDeprecation: assign(({ event }, params: { level: SupportLevel }) =>
+        recordDeprecation(event, params.level, policy),
+      ),
       clearDeprecation: assign({ deprecation: null }),
-      recordRelease: assign(({ context, event }) => {
-        if (event.type !== 'PUBLISH_RELEASE') return {};
-        const tag = toSemver(event.dockerImageTag) ?? event.dockerImageTag;
-        const breakingChanges = { ...context.breakingChanges };
-        if (event.breakingChange) {
-          breakingChanges[tag] = {
-            message: event.breakingChange.message,
-            upgradeDeadline:
-              normalizeDeadline(event.breakingChange.upgradeDeadline) ??
-              event.breakingChange.upgradeDeadline,
-            migrationDocumentationUrl: event.breakingChange.migrationDocumentationUrl,
-          };
-        }
-        return {
-          dockerImageTag: tag,
-          cdkVersion: event.cdkVersion
-            ? (toSemver(event.cdkVersion) ?? event.cdkVersion)
-            : context.cdkVersion,
-          breakingChanges,
-          lastReleaseAt: event.at,
-        };
-      }),
-      recordUnarchiveRequest: assign(({ context, event }) => {
-        if (event.type !== 'REQUEST_UNARCHIVE') return {};
-        return {
-          unarchiveRequest: {
-            requester: event.actor,
-            justification: event.justification,
-            dockerImageTag: toSemver(event.dockerImageTag) ?? event.dockerImageTag,
-            cdkVersion: toSemver(event.cdkVersion) ?? event.cdkVersion,
-            requestedAt: event.at,
-            runId: context.gate?.runId ?? '',
-            outcome: 'pending' as const,
-          },
-        };
-      }),
+      recordRelease: assign(({ context, event }) => recordRelease(context, event)),
+      recordUnarchiveRequest: assign(({ context, event }) =>
+        recordUnarchiveRequest(context, event),
+      ),
       settleUnarchiveRequest: assign(
         (
           { context, event },
           params: { outcome: 'ready' | 'approved' | 'rejected'; reason?: string },
-        ) => {
-          if (!context.unarchiveRequest) return {};
-          const reason = params.reason ?? ('reason' in event ? event.reason : undefined);
-          return {
-            unarchiveRequest: {
-              ...context.unarchiveRequest,
-              outcome: params.outcome,
-              ...(reason ? { reason } : {}),
-            },
-          };
-        },
+        ) => settleUnarchiveRequest(context, event, params),
       ),
-      takeOverConnector: assign(({ context, event }) => {
-        const request = context.unarchiveRequest;
-        if (!request) return {};
-        return {
-          dockerImageTag: request.dockerImageTag,
-          cdkVersion: request.cdkVersion,
-          maintainers: context.maintainers.includes(request.requester)
-            ? context.maintainers
-            : [...context.maintainers, request.requester],
-          deprecation: null,
-          lastReleaseAt: event.at,
-          activeSince: event.at,
-        };
-      }),
+      takeOverConnector: assign(({ context, event }) => takeOverConnector(context, event)),
+      recordReminder: assign(({ context, event }) => recordReminder(context, event)),
+      recordReviewSuggestion: assign(({ event }) => recordReviewSuggestion(event)),
     },
-    guards: {
-      policyAllows: ({ context, event }, params: { level: SupportLevel }) =>
-        checkPolicy(params.level, context, event, policy) === null,
-      gateMatches: ({ context, event }) =>
-        'runId' in event && context.gate !== null && context.gate.runId === event.runId,
-      archiveDueCurrent: ({ context, event }) => isArchiveDueCurrent(context, event),
-      // ARCHIVE_DUE re-checks the policy: an automated deprecation whose usage recovered is lifted.
-      archiveDueButRecovered: ({ context, event }) =>
-        isArchiveDueCurrent(context, event) &&
-        event.type === 'ARCHIVE_DUE' &&
-        event.usageRecovered &&
-        context.deprecation?.automated === true,
-    },
+    guards: machineGuards(policy),
   }).createMachine({
     id: 'connector',
     context: ({ input }) => input,
@@ -324,10 +151,11 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
                 actions: [
                   { type: 'openGate', params: { purpose: 'contribution' } },
                   runGate,
-                  'updateCatalog',
+                  updateCatalog,
                 ],
               },
               ...publishRelease('custom'),
+              ...reminderDue('custom.active'),
             },
           },
           contributing: {
@@ -335,13 +163,14 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               ACCEPTANCE_PASSED: {
                 guard: 'gateMatches',
                 target: '#connector.community.active',
-                actions: ['closeGate', 'updateCatalog'],
+                actions: ['closeGate', updateCatalog],
               },
               ACCEPTANCE_FAILED: {
                 guard: 'gateMatches',
                 target: 'active',
-                actions: ['closeGate', 'updateCatalog'],
+                actions: ['closeGate', updateCatalog],
               },
+              ...reminderDue('custom.contributing'),
             },
           },
         },
@@ -360,12 +189,13 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
                     image: context.gate?.image,
                   })),
                   runGate,
-                  'updateCatalog',
+                  updateCatalog,
                 ],
               },
               DEPRECATE: deprecateFrom('community'),
               ARCHIVE: archiveNow,
               ...publishRelease('community'),
+              ...reminderDue('community.active'),
             },
           },
           certifying: {
@@ -373,7 +203,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               ACCEPTANCE_PASSED: {
                 guard: 'gateMatches',
                 target: '#connector.certified.active',
-                actions: [notify('connector.certified', gateResult), 'closeGate', 'updateCatalog'],
+                actions: [notify('connector.certified', gateResult), 'closeGate', updateCatalog],
               },
               ACCEPTANCE_FAILED: {
                 guard: 'gateMatches',
@@ -381,9 +211,10 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
                 actions: [
                   notify('connector.certification_failed', gateResult),
                   'closeGate',
-                  'updateCatalog',
+                  updateCatalog,
                 ],
               },
+              ...reminderDue('community.certifying'),
             },
           },
           deprecated: {
@@ -392,6 +223,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               ARCHIVE_DUE: archiveDue,
               ARCHIVE: archiveNow,
               ...publishRelease('community'),
+              ...reminderDue('community.deprecated'),
             },
           },
         },
@@ -403,10 +235,16 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
             on: {
               DEMOTE: {
                 target: '#connector.community.active',
-                actions: [notify('connector.demoted', reasonOf), 'updateCatalog'],
+                actions: [notify('connector.demoted', reasonOf), updateCatalog],
               },
               DEPRECATE: deprecateFrom('certified'),
               ...publishRelease('certified'),
+              ...reminderDue('certified.active'),
+              // Certified connectors are never archived automatically (SPEC §8).
+              SUGGEST_REVIEW: {
+                guard: 'reviewSuggestionDue',
+                actions: ['recordReviewSuggestion', reviewNotice, updateCatalog],
+              },
             },
           },
           deprecated: {
@@ -414,6 +252,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               CANCEL_DEPRECATION: cancelDeprecation,
               ARCHIVE_DUE: archiveDue,
               ...publishRelease('certified'),
+              ...reminderDue('certified.deprecated'),
             },
           },
         },
@@ -433,7 +272,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
                     unarchiveRequest: context.unarchiveRequest,
                   })),
                   runGate,
-                  'updateCatalog',
+                  updateCatalog,
                 ],
               },
             },
@@ -450,7 +289,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
                     unarchiveRequest: args.context.unarchiveRequest,
                   })),
                   'closeGate',
-                  'updateCatalog',
+                  updateCatalog,
                 ],
               },
               ACCEPTANCE_FAILED: {
@@ -467,7 +306,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
                     unarchiveRequest: args.context.unarchiveRequest,
                   })),
                   'closeGate',
-                  'updateCatalog',
+                  updateCatalog,
                 ],
               },
             },
@@ -483,7 +322,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
                     ...reasonOf({ context, event }),
                     unarchiveRequest: context.unarchiveRequest,
                   })),
-                  'updateCatalog',
+                  updateCatalog,
                 ],
               },
               REJECT_UNARCHIVE: {
@@ -494,7 +333,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
                     ...reasonOf({ context, event }),
                     unarchiveRequest: context.unarchiveRequest,
                   })),
-                  'updateCatalog',
+                  updateCatalog,
                 ],
               },
             },

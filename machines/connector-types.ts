@@ -74,6 +74,10 @@ export interface ConnectorContext {
   activeSince?: string;
   gate: PendingGate | null;
   unarchiveRequest: UnarchiveRequest | null;
+  /** when the archival sweep last suggested a review (certified connectors); absent: never */
+  reviewSuggestedAt?: string;
+  /** the breaking-change reminders already sent, as `<version>@<daysBefore>` */
+  remindersSent?: string[];
 }
 
 export const STATE_NAMES = [

@@ -1,4 +1,5 @@
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { honouringRetryable } from './jobs/parse-job.js';
 import { acceptanceFailureHandler, acceptanceProcessor } from '../workers/acceptance-worker.js';
 import { catalogProcessor } from '../workers/catalog-worker.js';
 import { deliveryProcessor } from '../workers/delivery-worker.js';
@@ -103,9 +104,7 @@ export class WorkerRuntime {
     this.add(
       'timers',
       timerProcessor({
-        store: s.store,
         service: s.service,
-        queues: s.queues,
         usageRecovered: (id) => s.sweeper.usageRecovered(id),
         checkGates: () => s.gates.check(),
         clock: s.clock,
@@ -121,7 +120,8 @@ export class WorkerRuntime {
   }
 
   add(queue: QueueKey, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
-    const worker = new Worker(QUEUES[queue].name, processor, {
+    // Every worker honours the retry contract: an error that cannot heal fails the job at once.
+    const worker = new Worker(QUEUES[queue].name, honouringRetryable(processor), {
       connection: this.s.connect(),
       prefix: this.s.queues.prefix,
       lockDuration: this.options.lockDurationMs ?? 10_000,

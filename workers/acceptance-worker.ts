@@ -6,6 +6,7 @@ import {
 } from '../src/acceptance/acceptance-command.js';
 import { isFinalRun, type AcceptanceGates } from '../src/acceptance/acceptance-gates.js';
 import { acceptanceJob } from '../src/jobs/job-catalog.js';
+import { parseJob } from '../src/jobs/parse-job.js';
 import type { ConnectorStore } from '../src/store/connector-store.js';
 import { queuedAcceptanceRun, type AcceptanceRunRecord } from '../src/store/records.js';
 
@@ -31,7 +32,7 @@ export interface AcceptanceWorkerDeps {
  */
 export function acceptanceProcessor(deps: AcceptanceWorkerDeps) {
   return async (job: Job, token?: string) => {
-    const data = acceptanceJob.parse(job.data);
+    const data = parseJob(acceptanceJob, job);
     let run = (await deps.store.getRun(data.connectorId, data.runId)) ?? queuedRun(data);
     if (!isFinalRun(run)) {
       run = await deps.store.saveRun({

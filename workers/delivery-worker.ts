@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '../src/config.js';
 import { toError } from '../src/errors.js';
 import { deliveryJob } from '../src/jobs/job-catalog.js';
+import { parseJob } from '../src/jobs/parse-job.js';
 import type {
   DeliveryOutcome,
   SubscriptionStore,
@@ -31,7 +32,7 @@ export const BLOCKED_TARGET = 'target address not allowed';
  */
 export function deliveryProcessor(deps: DeliveryWorkerDeps) {
   return async (job: Job) => {
-    const d = deliveryJob.parse(job.data);
+    const d = parseJob(deliveryJob, job);
     // A subscription deleted since this delivery was queued (or since its last attempt) gets nothing.
     const subscription = await deps.subscriptions.get(d.subscriptionId);
     if (!subscription) return { skipped: 'subscription deleted' };

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Config } from '../src/config.js';
-import { notificationJob, QUEUES, type DeliveryJob } from '../src/jobs/job-catalog.js';
+import { deliveryJobOptions, notificationJob, type DeliveryJob } from '../src/jobs/job-catalog.js';
+import { parseJob } from '../src/jobs/parse-job.js';
 import type { JobQueues } from '../src/jobs/job-queues.js';
 import {
   subscriptionMatches,
@@ -19,7 +20,7 @@ export interface NotificationWorkerDeps {
  */
 export function notificationProcessor(deps: NotificationWorkerDeps) {
   return async (job: Job) => {
-    const n = notificationJob.parse(job.data);
+    const n = parseJob(notificationJob, job);
     const body = JSON.stringify({
       id: n.id,
       type: n.type,
@@ -44,12 +45,7 @@ export function notificationProcessor(deps: NotificationWorkerDeps) {
           queue: 'deliveries' as const,
           name: n.type,
           data,
-          opts: {
-            ...QUEUES.deliveries.options,
-            jobId: data.deliveryId,
-            attempts: deps.webhooks.maxAttempts,
-            backoff: { type: 'exponential', delay: deps.webhooks.backoffMs },
-          },
+          opts: deliveryJobOptions(deps.webhooks, data.deliveryId),
         };
       }),
     );

@@ -2,11 +2,12 @@ import { DelayedError, type Job } from 'bullmq';
 import { SweepBusyError, type ArchivalSweeper } from '../src/archival/archival-sweeper.js';
 import { newSweepRecord, type SweepStore } from '../src/archival/sweep-store.js';
 import { sweepJob } from '../src/jobs/job-catalog.js';
+import { parseJob } from '../src/jobs/parse-job.js';
 
 /** Runs one archival sweep; waits while another sweep holds the lock. */
 export function sweepProcessor(deps: { sweeper: ArchivalSweeper; sweeps: SweepStore }) {
   return async (job: Job, token?: string) => {
-    const data = sweepJob.parse(job.data);
+    const data = parseJob(sweepJob, job);
     // Scheduled jobs get their id from the Job Scheduler (which may contain ':').
     const id = data.sweepId ?? `scheduled-${String(job.id).replace(/[^A-Za-z0-9-]/g, '-')}`;
     let record = await deps.sweeps.get(id);

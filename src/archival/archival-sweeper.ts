@@ -8,7 +8,7 @@ import {
   type ArchivalReason,
   type ArchivalSettings,
 } from '../../machines/archival-policy.js';
-import { DAY_MS } from '../../machines/time.js';
+import { sweepActionFor } from '../../machines/lifecycle-rules.js';
 import type { Config } from '../config.js';
 import { ConcurrentChangeError, EventNotAllowedError, LifecycleError, toError } from '../errors.js';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.js';
@@ -85,17 +85,21 @@ export class ArchivalSweeper {
   async usageRecovered(connectorId: string): Promise<boolean> {
     const connector = await this.deps.store.get(connectorId);
     if (!connector) return false;
-    const now = this.now();
+    return (await this.reasonsNow(connector, this.now())).length === 0;
+  }
+
+  /** Why one connector should be archived, on its usage as stored now. */
+  private async reasonsNow(connector: StoredConnector, now: Date): Promise<ArchivalReason[]> {
+    const id = connector.context.id;
     const totals = await this.deps.usage.totals(
-      [connectorId],
+      [id],
       usageWindowDates(now, this.settings.usageWindowDays),
     );
-    const reasons = archivalReasons(
-      { usage: totals.get(connectorId) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
+    return archivalReasons(
+      { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
       now,
       this.settings,
     );
-    return reasons.length === 0;
   }
 
   async run(record: SweepRecord): Promise<SweepRecord> {
@@ -180,7 +184,8 @@ export class ArchivalSweeper {
             supportLevel: level,
             reasons,
             description: describeReasons(reasons),
-            action: level === 'community' ? 'would_deprecate' : 'would_suggest_review',
+            action:
+              sweepActionFor(level) === 'deprecate' ? 'would_deprecate' : 'would_suggest_review',
           });
         }
       }
@@ -194,7 +199,7 @@ export class ArchivalSweeper {
           candidates
             .slice(i, i + PARALLEL_DEPRECATIONS)
             .map((candidate) =>
-              candidate.supportLevel === 'community'
+              sweepActionFor(candidate.supportLevel) === 'deprecate'
                 ? this.deprecate(record, candidate, lock)
                 : this.suggestReview(record, candidate),
             ),
@@ -292,15 +297,7 @@ export class ArchivalSweeper {
     if (!isOldEnough(age, now, this.settings)) {
       return { kind: 'skip', detail: `no longer old enough (counted from ${ageCountsFrom(age)})` };
     }
-    const totals = await this.deps.usage.totals(
-      [id],
-      usageWindowDates(now, this.settings.usageWindowDays),
-    );
-    const reasons = archivalReasons(
-      { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
-      now,
-      this.settings,
-    );
+    const reasons = await this.reasonsNow(connector, now);
     if (reasons.length === 0) {
       return {
         kind: 'skip',
@@ -310,45 +307,33 @@ export class ArchivalSweeper {
     return { kind: 'candidate', connector, usageStamp, reasons };
   }
 
-  /** Certified connectors are never archived automatically: their maintainers are told instead. */
+  /**
+   * Certified connectors are never archived automatically: the machine decides whether their
+   * maintainers get a review suggestion now (at most once per notice period, SPEC §8).
+   */
   private async suggestReview(record: SweepRecord, candidate: SweepCandidate): Promise<void> {
-    const quietSeconds = Math.max(
-      60,
-      Math.round((this.deps.config.policy.archivalNoticeDays * DAY_MS) / 1000),
+    const id = candidate.connectorId;
+    const result = await this.deps.service.sendAsSystem(
+      id,
+      {
+        type: 'SUGGEST_REVIEW',
+        reasons: candidate.reasons,
+        reason: candidate.description,
+        sweepId: record.id,
+      },
+      { actor: 'archival-sweep', eventId: `sweep-${record.id}-${id}` },
     );
-    const suggestedKey = this.deps.keys.reviewSuggested(candidate.connectorId);
-    if ((await this.deps.redis.exists(suggestedKey)) === 1) {
-      candidate.action = 'review_already_suggested';
+    if (result.kind === 'accepted') {
+      candidate.action = 'review_suggested';
       return;
     }
-    const connector = await this.deps.store.get(candidate.connectorId);
-    const eventId = `sweep-${record.id}-${candidate.connectorId}`;
-    await this.deps.store.enqueueEffects([
-      {
-        id: `${eventId}-review`,
-        connectorId: candidate.connectorId,
-        eventId,
-        occurredAt: this.now().toISOString(),
-        effect: {
-          kind: 'notify',
-          type: 'connector.review_suggested',
-          data: {
-            name: candidate.name,
-            supportLevel: 'certified',
-            status: 'active',
-            state: 'certified.active',
-            maintainers: connector?.context.maintainers ?? [],
-            reasons: candidate.reasons,
-            reason: candidate.description,
-            sweepId: record.id,
-          },
-        },
-      },
-    ]);
-    // Marked only once the notification is in the outbox: a crash in between sends it again
-    // (same event id, so receivers drop the duplicate) rather than never.
-    await this.deps.redis.set(suggestedKey, record.id, 'EX', quietSeconds);
-    candidate.action = 'review_suggested';
+    const connector = await this.deps.store.get(id);
+    if (connector?.state === 'certified.active') {
+      candidate.action = 'review_already_suggested';
+    } else {
+      candidate.action = 'skipped';
+      candidate.detail = `no longer certified.active (${connector?.state ?? 'gone'})`;
+    }
   }
 
   private now(): Date {

@@ -1,4 +1,5 @@
 import { splitState } from '../../machines/connector-lifecycle.js';
+import { isListed } from '../../machines/lifecycle-rules.js';
 import type { StoredConnector } from '../store/records.js';
 import type { CatalogEntry } from '../http/contract/catalog-document.js';
 import type {
@@ -12,7 +13,7 @@ export type { CatalogEntry };
 
 export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null {
   const { supportLevel, status } = splitState(connector.state);
-  if (supportLevel !== 'community' && supportLevel !== 'certified') return null;
+  if (!isListed(supportLevel)) return null;
   const c = connector.context;
   return {
     id: c.id,

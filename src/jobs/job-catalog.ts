@@ -1,6 +1,7 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { NOTIFICATION_TYPES } from '../../machines/notification-types.js';
+import type { Effect, EffectKind } from '../../machines/effects.js';
 import type { OutboxEntry } from '../store/records.js';
 
 /**
@@ -87,8 +88,8 @@ export const QUEUES = {
   deliveries: {
     name: 'deliveries',
     schema: deliveryJob,
-    // attempts and backoff come from LIFECYCLE_WEBHOOK_* at fan-out (see notification-worker.ts)
-    options: { attempts: 10, backoff: { type: 'exponential', delay: 30_000 }, ...keepFinished },
+    // attempts and backoff come from LIFECYCLE_WEBHOOK_* (deliveryJobOptions below)
+    options: { ...keepFinished },
   },
   acceptance: {
     name: 'acceptance',
@@ -117,62 +118,122 @@ export interface PlannedJob {
   opts: JobsOptions;
 }
 
-/** The BullMQ job that carries out one outbox entry; its id is deterministic. */
-export function jobForOutboxEntry(entry: OutboxEntry, now = Date.now()): PlannedJob {
-  const effect = entry.effect;
-  const delayUntil = (at: string) => Math.max(0, Date.parse(at) - now);
-  switch (effect.kind) {
-    case 'catalog':
-      return plan('catalog', 'refresh', entry.id, {
-        connectorId: entry.connectorId,
-        ...(entry.requestId ? { requestId: entry.requestId } : {}),
-      } satisfies CatalogJob);
-    case 'notify':
-      return plan('notifications', effect.type, entry.id, {
+type EffectOf<K extends EffectKind> = Extract<Effect, { kind: K }>;
+
+/** How one kind of effect becomes a job: its queue, job name and id, payload, and when it runs. */
+interface EffectJob<K extends EffectKind> {
+  queue: QueueKey;
+  name: (effect: EffectOf<K>) => string;
+  jobId: (entry: OutboxEntry, effect: EffectOf<K>) => string;
+  data: (entry: OutboxEntry, effect: EffectOf<K>) => unknown;
+  /** a timer: the job waits until then */
+  at?: (effect: EffectOf<K>) => string;
+}
+
+const withRequestId = (entry: OutboxEntry) =>
+  entry.requestId ? { requestId: entry.requestId } : {};
+
+/** Every effect kind the machine names (machines/effects.ts) and the job that carries it out. */
+export const EFFECT_JOBS: { [K in EffectKind]: EffectJob<K> } = {
+  catalog: {
+    queue: 'catalog',
+    name: () => 'refresh',
+    jobId: (entry) => entry.id,
+    data: (entry) =>
+      ({ connectorId: entry.connectorId, ...withRequestId(entry) }) satisfies CatalogJob,
+  },
+  notify: {
+    queue: 'notifications',
+    name: (effect) => effect.type,
+    jobId: (entry) => entry.id,
+    data: (entry, effect) =>
+      ({
         id: entry.id,
         type: effect.type,
         connectorId: entry.connectorId,
         occurredAt: entry.occurredAt,
         data: effect.data,
-        ...(entry.requestId ? { requestId: entry.requestId } : {}),
-      } satisfies NotificationJob);
-    case 'acceptance':
-      return plan('acceptance', effect.purpose, effect.runId, {
+        ...withRequestId(entry),
+      }) satisfies NotificationJob,
+  },
+  acceptance: {
+    queue: 'acceptance',
+    name: (effect) => effect.purpose,
+    jobId: (_, effect) => effect.runId,
+    data: (entry, effect) =>
+      ({
         runId: effect.runId,
         connectorId: entry.connectorId,
         image: effect.image,
         purpose: effect.purpose,
         eventId: entry.eventId,
-        ...(entry.requestId ? { requestId: entry.requestId } : {}),
-      } satisfies AcceptanceJob);
-    case 'archiveDue':
-      return plan(
-        'timers',
-        'archiveDue',
-        entry.id,
-        {
-          timer: 'archiveDue',
-          connectorId: entry.connectorId,
-          archiveAt: effect.archiveAt,
-        } satisfies TimerJob,
-        delayUntil(effect.at),
-      );
-    case 'breakingChangeReminder':
-      return plan(
-        'timers',
-        'breakingChangeReminder',
-        entry.id,
-        {
-          timer: 'breakingChangeReminder',
-          id: entry.id,
-          connectorId: entry.connectorId,
-          version: effect.version,
-          upgradeDeadline: effect.upgradeDeadline,
-          daysBefore: effect.daysBefore,
-        } satisfies TimerJob,
-        delayUntil(effect.at),
-      );
-  }
+        ...withRequestId(entry),
+      }) satisfies AcceptanceJob,
+  },
+  archiveDue: {
+    queue: 'timers',
+    name: () => 'archiveDue',
+    jobId: (entry) => entry.id,
+    data: (entry, effect) =>
+      ({
+        timer: 'archiveDue',
+        connectorId: entry.connectorId,
+        archiveAt: effect.archiveAt,
+      }) satisfies TimerJob,
+    at: (effect) => effect.at,
+  },
+  breakingChangeReminder: {
+    queue: 'timers',
+    name: () => 'breakingChangeReminder',
+    jobId: (entry) => entry.id,
+    data: (entry, effect) =>
+      ({
+        timer: 'breakingChangeReminder',
+        id: entry.id,
+        connectorId: entry.connectorId,
+        version: effect.version,
+        upgradeDeadline: effect.upgradeDeadline,
+        daysBefore: effect.daysBefore,
+      }) satisfies TimerJob,
+    at: (effect) => effect.at,
+  },
+};
+
+/** The BullMQ job that carries out one outbox entry; its id is deterministic. */
+export function jobForOutboxEntry(entry: OutboxEntry, now = Date.now()): PlannedJob {
+  return planEffect(entry, entry.effect, now);
+}
+
+function planEffect<K extends EffectKind>(
+  entry: OutboxEntry,
+  effect: EffectOf<K>,
+  now: number,
+): PlannedJob {
+  const job = EFFECT_JOBS[effect.kind];
+  const delay = job.at ? Math.max(0, Date.parse(job.at(effect)) - now) : 0;
+  return plan(
+    job.queue,
+    job.name(effect),
+    job.jobId(entry, effect),
+    job.data(entry, effect),
+    delay,
+  );
+}
+
+/**
+ * The options of a webhook delivery job: LIFECYCLE_WEBHOOK_MAX_ATTEMPTS attempts with exponential
+ * backoff from LIFECYCLE_WEBHOOK_BACKOFF_MS (SPEC §5).
+ */
+export function deliveryJobOptions(
+  webhooks: { maxAttempts: number; backoffMs: number },
+  jobId: string,
+): JobsOptions {
+  return {
+    ...QUEUES.deliveries.options,
+    jobId,
+    attempts: webhooks.maxAttempts,
+    backoff: { type: 'exponential', delay: webhooks.backoffMs },
+  };
 }
 
 function plan(queue: QueueKey, name: string, jobId: string, data: unknown, delay = 0): PlannedJob {

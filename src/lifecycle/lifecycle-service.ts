@@ -10,6 +10,7 @@ import {
 } from '../../machines/connector-events.js';
 import type { ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
 import type { ConnectorContext, ConnectorType } from '../../machines/connector-types.js';
+import { registration } from '../../machines/registration.js';
 import type { Effect } from '../../machines/effects.js';
 import { hasRole, type Principal } from '../auth/roles.js';
 import {
@@ -20,6 +21,7 @@ import {
   PreconditionFailedError,
 } from '../errors.js';
 import type { CommitGuard, ConnectorStore } from '../store/connector-store.js';
+import { casBackoff, CAS_MAX_ATTEMPTS } from './cas-backoff.js';
 import { assertDockerRepositoryAllowed } from './docker-repository-policy.js';
 import {
   queuedAcceptanceRun,
@@ -96,15 +98,14 @@ export class LifecycleService {
       gate: null,
       unarchiveRequest: null,
     };
-    const initial = this.lifecycle.initialState(input.supportLevel ?? 'community', context);
+    const { next: initial, effects } = registration(input.supportLevel ?? 'community', context);
     const record: ConnectorRecord = {
       machineVersion: MACHINE_VERSION,
       state: initial.state,
-      context,
+      context: initial.context,
       createdAt: at,
       updatedAt: at,
     };
-    const effects = this.lifecycle.registrationEffects(initial);
     const version = await this.store.commit({
       expectedVersion: 0,
       previous: null,
@@ -191,8 +192,8 @@ export class LifecycleService {
         const result = await this.apply(current, event, options.requestId);
         return result.kind === 'stale' ? result : { kind: 'accepted', connector: result.connector };
       } catch (err) {
-        if (err instanceof ConcurrentChangeError && attempt < 20) continue;
-        throw err;
+        if (!(err instanceof ConcurrentChangeError) || attempt + 1 >= CAS_MAX_ATTEMPTS) throw err;
+        await casBackoff(attempt);
       }
     }
   }

@@ -251,16 +251,6 @@ export class ConnectorStore {
     return this.redis.zrange(this.keys.byState(state), '0', '-1');
   }
 
-  /** Writes side effects that come with no state change (e.g. a review suggestion) to the outbox. */
-  async enqueueEffects(entries: Omit<OutboxEntry, 'version'>[]): Promise<void> {
-    if (entries.length === 0) return;
-    const pipeline = this.redis.multi();
-    for (const entry of entries) {
-      pipeline.xadd(this.keys.outbox(), '*', 'effect', JSON.stringify({ ...entry, version: 0 }));
-    }
-    await pipeline.exec();
-  }
-
   /** The run ids of the acceptance effects still waiting in the outbox (not yet relayed). */
   async pendingAcceptanceRunIds(): Promise<Set<string>> {
     const runIds = new Set<string>();

@@ -76,9 +76,6 @@ export class Keys {
   sweepLock(): string {
     return `${this.prefix}:sweep-lock`;
   }
-  reviewSuggested(connectorId: string): string {
-    return `${this.prefix}:review-suggested:{${connectorId}}`;
-  }
   rateLimit(who: string, window: number): string {
     return `${this.prefix}:ratelimit:${who}:${window}`;
   }

@@ -219,7 +219,7 @@ export function connectorRoutes(s: AppServices): ApiRouter {
       tag: 'connectors',
       summary: "A connector's history",
       description:
-        'Every accepted event (API and internal: acceptance results, `ARCHIVE_DUE`), oldest first, with the transition it made.',
+        'Every accepted event (API and internal: acceptance results, `ARCHIVE_DUE`, breaking-change reminders `REMINDER_DUE`, review suggestions `SUGGEST_REVIEW`), oldest first, with the transition it made.',
       access: { kind: 'role', role: 'reader' },
       params: ConnectorIdParams,
       responses: { 200: { description: 'The history.', schema: HistoryList } },

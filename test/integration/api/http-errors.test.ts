@@ -202,6 +202,12 @@ describe('public endpoints', () => {
       ]),
     );
     expect(res.body.events).not.toContain('ARCHIVE_DUE');
+    // the reminder timer and the sweep's review suggestion are internal too
+    expect(res.body.internalEvents).toEqual(
+      expect.arrayContaining(['ARCHIVE_DUE', 'REMINDER_DUE', 'SUGGEST_REVIEW']),
+    );
+    expect(res.body.events).not.toContain('REMINDER_DUE');
+    expect(res.body.events).not.toContain('SUGGEST_REVIEW');
     expect(Array.isArray(res.body.states)).toBe(true);
     expect(res.body.states.length).toBe(10);
   });

@@ -218,8 +218,21 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
     expect(candidateOf(record, busy.id)).toBeUndefined();
     expect(candidateOf(record, young.id)).toBeUndefined();
 
-    // busy, young and the certified one are untouched
-    expect(await Promise.all(ids.map((i) => snapshot(svc, i)))).toEqual(before);
+    // busy and young are untouched; the certified one stays as it was, with one history entry
+    // more: the review suggestion, committed as an internal event
+    const after = await Promise.all(ids.map((i) => snapshot(svc, i)));
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(after[2]).toEqual({
+      ...before[2],
+      version: before[2]!.version + 1,
+      history: before[2]!.history + 1,
+    });
+    expect((await historyOf(svc.api, certified.id)).at(-1)).toMatchObject({
+      type: 'SUGGEST_REVIEW',
+      actor: 'archival-sweep',
+      from: 'certified.active',
+      to: 'certified.active',
+    });
     expect(before.map((b) => b.state)).toEqual([
       'community.active',
       'community.active',

@@ -4,10 +4,13 @@ import { getStateNodes, toDirectedGraph, type DirectedGraphNode } from 'xstate/g
 import { describeMachine } from '../../../machines/connector-lifecycle.js';
 import { STATE_NAMES } from '../../../machines/connector-types.js';
 import { API_EVENT_TYPES, INTERNAL_EVENT_TYPES } from '../../../machines/connector-events.js';
-import { SPEC_TRANSITIONS, edgeKey, newLifecycle } from './fixtures.js';
+import { INTERNAL_SELF_TRANSITIONS, SPEC_TRANSITIONS, edgeKey, newLifecycle } from './fixtures.js';
 
 const lifecycle = newLifecycle();
-const specEdges = [...new Set(SPEC_TRANSITIONS.map(edgeKey))].sort();
+/** SPEC §2's diagram, plus the internal reminders and review suggestions (SPEC §3, §8). */
+const specEdges = [
+  ...new Set([...SPEC_TRANSITIONS, ...INTERNAL_SELF_TRANSITIONS].map(edgeKey)),
+].sort();
 
 describe('describeMachine', () => {
   const description = describeMachine(lifecycle);

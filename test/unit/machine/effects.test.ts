@@ -275,6 +275,8 @@ describe('notifications', () => {
         ACCEPTANCE_PASSED: ev.passed(gate),
         ACCEPTANCE_FAILED: ev.failed(gate),
         ARCHIVE_DUE: ev.archiveDue(archiveAt),
+        REMINDER_DUE: ev.reminderDue('1.0.0', T0),
+        SUGGEST_REVIEW: ev.suggestReview(),
         CONTRIBUTE: ev.contribute(),
         REQUEST_CERTIFICATION: ev.requestCertification(),
         DEMOTE: ev.demote(),

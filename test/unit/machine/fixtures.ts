@@ -10,6 +10,8 @@ import type {
   ApiEventType,
   ApproveUnarchiveEvent,
   ArchiveDueEvent,
+  ReminderDueEvent,
+  SuggestReviewEvent,
   ArchiveEvent,
   CancelDeprecationEvent,
   ConnectorEvent,
@@ -152,6 +154,28 @@ export const ev = {
     ...meta({ eventId: `evt-archive-due-${archiveAt}`, actor: 'scheduler', at: archiveAt }),
     archiveAt,
     usageRecovered: false,
+    ...o,
+  }),
+  /** A breaking-change reminder's timer, for the change published at `version`. */
+  reminderDue: (
+    version: string,
+    upgradeDeadline: string,
+    o: Payload<ReminderDueEvent> = {},
+  ): ReminderDueEvent => ({
+    type: 'REMINDER_DUE',
+    ...meta({ eventId: `evt-reminder-${version}`, actor: 'scheduler' }),
+    version,
+    upgradeDeadline,
+    daysBefore: 7,
+    ...o,
+  }),
+  /** The archival sweep's review suggestion for a certified connector. */
+  suggestReview: (o: Payload<SuggestReviewEvent> = {}): SuggestReviewEvent => ({
+    type: 'SUGGEST_REVIEW',
+    ...meta({ eventId: 'evt-suggest-review', actor: 'archival-sweep' }),
+    reasons: [],
+    reason: 'low usage',
+    sweepId: 'sweep-1',
     ...o,
   }),
 };
@@ -323,6 +347,24 @@ export const SPEC_TRANSITIONS: readonly SpecTransition[] = [
 ];
 
 /**
+ * The internal self-transitions the machine has beside SPEC §2's diagram: breaking-change reminders
+ * (SPEC §3) wherever the connector is not archived, review suggestions (SPEC §8) on certified ones.
+ */
+export const INTERNAL_SELF_TRANSITIONS: readonly SpecTransition[] = (
+  [
+    'custom.active',
+    'custom.contributing',
+    'community.active',
+    'community.certifying',
+    'community.deprecated',
+    'certified.active',
+    'certified.deprecated',
+  ] as const
+)
+  .map((s): SpecTransition => ({ from: s, event: 'REMINDER_DUE', to: s }))
+  .concat([{ from: 'certified.active', event: 'SUGGEST_REVIEW', to: 'certified.active' }]);
+
+/**
  * A connector in `t.from` from which `eventForTransition(t)` takes the transition `t`: for the
  * "usage recovered" branch of ARCHIVE_DUE, the deprecation comes from the automated sweep.
  */
@@ -347,6 +389,10 @@ export function eventForTransition(t: SpecTransition, from: LifecycleState): Con
       return ev.failed(runId);
     case 'ARCHIVE_DUE':
       return ev.archiveDue(archiveAt, { usageRecovered: t.variant === 'usage recovered' });
+    case 'REMINDER_DUE':
+      return ev.reminderDue('1.0.0', T0);
+    case 'SUGGEST_REVIEW':
+      return ev.suggestReview();
     case 'CONTRIBUTE':
       return ev.contribute();
     case 'REQUEST_CERTIFICATION':

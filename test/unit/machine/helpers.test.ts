@@ -125,7 +125,13 @@ describe('event and state tables', () => {
       ].sort(),
     );
     expect([...INTERNAL_EVENT_TYPES].sort()).toEqual(
-      ['ACCEPTANCE_FAILED', 'ACCEPTANCE_PASSED', 'ARCHIVE_DUE'].sort(),
+      [
+        'ACCEPTANCE_FAILED',
+        'ACCEPTANCE_PASSED',
+        'ARCHIVE_DUE',
+        'REMINDER_DUE',
+        'SUGGEST_REVIEW',
+      ].sort(),
     );
   });
 
