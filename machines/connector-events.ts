@@ -1,4 +1,4 @@
-import type { BreakingChange } from './connector-types.js';
+import type { AirbyteFields, BreakingChange } from './connector-types.js';
 
 /** Every event the machine sees carries who sent it, when, and a stable id. */
 export interface EventMeta {
@@ -34,7 +34,8 @@ export interface ArchiveEvent extends EventMeta {
   type: 'ARCHIVE';
   reason: string;
 }
-export interface PublishReleaseEvent extends EventMeta {
+/** A release may also carry new values of the Airbyte fields (SPEC §11), e.g. a new `spec`. */
+export interface PublishReleaseEvent extends EventMeta, Partial<AirbyteFields> {
   type: 'PUBLISH_RELEASE';
   dockerImageTag: string;
   cdkVersion?: string;
@@ -59,6 +60,8 @@ export interface RejectUnarchiveEvent extends EventMeta {
 export interface AcceptancePassedEvent extends EventMeta {
   type: 'ACCEPTANCE_PASSED';
   runId: string;
+  /** the connector specification the run left in `{reportDir}/spec.json` (SPEC §11) */
+  spec?: Record<string, unknown>;
 }
 export interface AcceptanceFailedEvent extends EventMeta {
   type: 'ACCEPTANCE_FAILED';

@@ -3,6 +3,7 @@ import type { ConnectorContext, StateName, Status, SupportLevel } from './connec
 import { API_EVENT_TYPES, type ApiEventType, type ConnectorEvent } from './connector-events.js';
 import type { Effect } from './effects.js';
 import { checkPolicy, type LifecyclePolicy, type PolicyViolation } from './lifecycle-policy.js';
+import { archiveInfo } from './airbyte-updates.js';
 import {
   createConnectorMachine,
   type ConnectorMachine,
@@ -46,6 +47,38 @@ export class ConnectorLifecycle {
   /** The state a newly registered connector starts in. */
   initialState(supportLevel: 'community' | 'custom', context: ConnectorContext): LifecycleState {
     return { state: `${supportLevel}.active`, context };
+  }
+
+  /**
+   * The state an imported connector starts in (SPEC §11): certified.active, community.active or
+   * archived.idle (then with where its source is kept: the document's own location, else the
+   * configured template).
+   */
+  importedState(
+    supportLevel: 'certified' | 'community' | 'archived',
+    context: ConnectorContext,
+    at: string,
+    archiveSourceUrl?: string,
+  ): LifecycleState {
+    if (supportLevel !== 'archived') return { state: `${supportLevel}.active`, context };
+    const archive = archiveInfo(
+      this.policy,
+      context.id,
+      at,
+      'Imported as archived (Airbyte supportLevel: archived).',
+    );
+    return {
+      state: 'archived.idle',
+      context: {
+        ...context,
+        archive: archiveSourceUrl ? { ...archive, sourceUrl: archiveSourceUrl } : archive,
+      },
+    };
+  }
+
+  /** Effects of an import: the catalog only; imports send no per-connector webhook (SPEC §11). */
+  importEffects(): Effect[] {
+    return [{ kind: 'catalog' }];
   }
 
   /** Effects of a registration (it is not a machine transition: the connector did not exist). */

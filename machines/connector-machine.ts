@@ -13,13 +13,14 @@ import {
   toSemver,
   type LifecyclePolicy,
 } from './lifecycle-policy.js';
-import { addDays, normalizeDeadline } from './time.js';
+import { addDays } from './time.js';
+import { archiveInfo, releasedAirbyteFields, storedBreakingChange } from './airbyte-updates.js';
 
 /**
  * Bumped whenever the shape of persisted snapshots changes, so that stored connectors can be
- * migrated (see connector-snapshot.ts).
+ * migrated (see src/store/snapshot-migrations.ts). 2: Airbyte fields and `archive` (SPEC §11).
  */
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
 export interface NotifyParams {
   type: NotificationType;
@@ -177,9 +178,11 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
       guard: 'archiveDueCurrent' as const,
       target: '#connector.archived.idle',
       actions: [
+        'recordArchive' as const,
         notify('connector.archived', ({ context }) => ({
           reason: context.deprecation?.reason,
           deprecation: context.deprecation,
+          archive: context.archive,
         })),
         'updateCatalog' as const,
       ],
@@ -188,7 +191,14 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
 
   const archiveNow = {
     target: '#connector.archived.idle',
-    actions: [notify('connector.archived', reasonOf), 'updateCatalog' as const],
+    actions: [
+      'recordArchive' as const,
+      notify('connector.archived', (args) => ({
+        ...reasonOf(args),
+        archive: args.context.archive,
+      })),
+      'updateCatalog' as const,
+    ],
   };
 
   return setup({
@@ -233,16 +243,9 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
         if (event.type !== 'PUBLISH_RELEASE') return {};
         const tag = toSemver(event.dockerImageTag) ?? event.dockerImageTag;
         const breakingChanges = { ...context.breakingChanges };
-        if (event.breakingChange) {
-          breakingChanges[tag] = {
-            message: event.breakingChange.message,
-            upgradeDeadline:
-              normalizeDeadline(event.breakingChange.upgradeDeadline) ??
-              event.breakingChange.upgradeDeadline,
-            migrationDocumentationUrl: event.breakingChange.migrationDocumentationUrl,
-          };
-        }
+        if (event.breakingChange) breakingChanges[tag] = storedBreakingChange(event.breakingChange);
         return {
+          ...releasedAirbyteFields(event),
           dockerImageTag: tag,
           cdkVersion: event.cdkVersion
             ? (toSemver(event.cdkVersion) ?? event.cdkVersion)
@@ -251,6 +254,19 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
           lastReleaseAt: event.at,
         };
       }),
+      recordSpec: assign(({ context, event }) => ({
+        spec: event.type === 'ACCEPTANCE_PASSED' && event.spec ? event.spec : context.spec,
+      })),
+      recordArchive: assign(({ context, event }) => ({
+        archive: archiveInfo(
+          policy,
+          context.id,
+          event.at,
+          ('reason' in event ? event.reason : undefined) ??
+            context.deprecation?.reason ??
+            'archived',
+        ),
+      })),
       recordUnarchiveRequest: assign(({ context, event }) => {
         if (event.type !== 'REQUEST_UNARCHIVE') return {};
         return {
@@ -272,11 +288,14 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
         ) => {
           if (!context.unarchiveRequest) return {};
           const reason = params.reason ?? ('reason' in event ? event.reason : undefined);
+          // The candidate image's spec waits in the request; it is taken over on approval.
+          const spec = event.type === 'ACCEPTANCE_PASSED' ? event.spec : undefined;
           return {
             unarchiveRequest: {
               ...context.unarchiveRequest,
               outcome: params.outcome,
               ...(reason ? { reason } : {}),
+              ...(spec ? { spec } : {}),
             },
           };
         },
@@ -287,10 +306,12 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
         return {
           dockerImageTag: request.dockerImageTag,
           cdkVersion: request.cdkVersion,
+          spec: request.spec ?? context.spec,
           maintainers: context.maintainers.includes(request.requester)
             ? context.maintainers
             : [...context.maintainers, request.requester],
           deprecation: null,
+          archive: null,
           lastReleaseAt: event.at,
           activeSince: event.at,
         };
@@ -335,7 +356,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               ACCEPTANCE_PASSED: {
                 guard: 'gateMatches',
                 target: '#connector.community.active',
-                actions: ['closeGate', 'updateCatalog'],
+                actions: ['recordSpec', 'closeGate', 'updateCatalog'],
               },
               ACCEPTANCE_FAILED: {
                 guard: 'gateMatches',
@@ -373,7 +394,12 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               ACCEPTANCE_PASSED: {
                 guard: 'gateMatches',
                 target: '#connector.certified.active',
-                actions: [notify('connector.certified', gateResult), 'closeGate', 'updateCatalog'],
+                actions: [
+                  'recordSpec',
+                  notify('connector.certified', gateResult),
+                  'closeGate',
+                  'updateCatalog',
+                ],
               },
               ACCEPTANCE_FAILED: {
                 guard: 'gateMatches',

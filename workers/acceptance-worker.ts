@@ -61,12 +61,17 @@ export function acceptanceProcessor(deps: AcceptanceWorkerDeps) {
         tests: result.tests,
         reportFiles: result.reportFiles,
         outputTail: result.outputTail,
+        ...(result.spec ? { spec: result.spec } : {}),
       };
       await deps.store.saveRun(run);
     }
     const event =
       run.status === 'passed'
-        ? ({ type: 'ACCEPTANCE_PASSED', runId: run.id } as const)
+        ? ({
+            type: 'ACCEPTANCE_PASSED',
+            runId: run.id,
+            ...(run.spec ? { spec: run.spec } : {}),
+          } as const)
         : ({ type: 'ACCEPTANCE_FAILED', runId: run.id, outcome: run.status } as const);
     const applied = await deps.service.sendInternal(data.connectorId, event, {
       eventId: `${run.id}-result`,

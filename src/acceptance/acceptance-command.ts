@@ -22,6 +22,7 @@ import {
   parseJUnitReport,
   type AcceptanceTestCounts,
 } from './junit-report.js';
+import { readSpecFile } from './spec-file.js';
 
 export type { AcceptanceTestCounts } from './junit-report.js';
 
@@ -55,6 +56,8 @@ export interface AcceptanceRunResult {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** a passing run's `{reportDir}/spec.json` (SPEC §11) */
+  spec?: Record<string, unknown>;
 }
 
 export const OUTPUT_TAIL_BYTES = 8 * 1024;
@@ -176,10 +179,13 @@ export async function runAcceptanceCommand(
     if (problems.length > 0) {
       return finish({ ...base, outcome: 'failed', reason: [...problems, ...notes].join('; ') });
     }
+    const specFile = await readSpecFile(reportDir);
+    if (specFile.problem) notes.push(`ignored ${specFile.problem}`);
     return finish({
       ...base,
       outcome: 'passed',
       reason: [passedReason(reports), ...notes].join('; '),
+      ...(specFile.spec ? { spec: specFile.spec } : {}),
     });
   } finally {
     if (createdReportDir) await rm(reportDir, { recursive: true, force: true }).catch(() => {});

@@ -1,21 +1,29 @@
 import { splitState } from '../../machines/connector-lifecycle.js';
+import {
+  emptyAirbyteFields,
+  type AirbyteFields,
+  type BreakingChange,
+  type ConnectorType,
+  type Deprecation,
+} from '../../machines/connector-types.js';
+import type { ExportSource } from '../airbyte/export-source.js';
 import type { StoredConnector } from '../store/records.js';
 
 /** A connector as listed in the public catalog (never custom or archived ones). */
-export interface CatalogEntry {
+export interface CatalogEntry extends AirbyteFields {
   id: string;
   definitionId: string;
   name: string;
-  type: string;
-  language: string;
+  type: ConnectorType;
+  language: string | null;
   dockerRepository: string;
   dockerImageTag: string;
-  cdkVersion: string;
-  supportLevel: string;
+  cdkVersion: string | null;
+  supportLevel: 'community' | 'certified';
   status: string;
   maintainers: string[];
-  deprecation: unknown;
-  breakingChanges: Record<string, unknown>;
+  deprecation: Deprecation | null;
+  breakingChanges: Record<string, BreakingChange>;
   version: number;
   updatedAt: string;
 }
@@ -35,55 +43,32 @@ export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null 
     dockerRepository: c.dockerRepository,
     dockerImageTag: c.dockerImageTag,
     cdkVersion: c.cdkVersion,
-    supportLevel,
+    supportLevel: supportLevel as CatalogEntry['supportLevel'],
     status,
     maintainers: c.maintainers,
     deprecation: c.deprecation,
     breakingChanges: c.breakingChanges,
+    documentationUrl: c.documentationUrl,
+    releaseStage: c.releaseStage,
+    connectorSubtype: c.connectorSubtype,
+    license: c.license,
+    githubIssueLabel: c.githubIssueLabel,
+    tags: c.tags,
+    iconUrl: c.iconUrl,
+    releaseDate: c.releaseDate,
+    spec: c.spec,
+    airbyte: c.airbyte,
     version: connector.version,
     updatedAt: connector.updatedAt,
   };
 }
 
-/** Airbyte's registry format (`sources`, `destinations`). */
-export function toRegistry(entries: CatalogEntry[]) {
-  const sources: unknown[] = [];
-  const destinations: unknown[] = [];
-  for (const e of entries) {
-    const item = {
-      [e.type === 'source' ? 'sourceDefinitionId' : 'destinationDefinitionId']: e.definitionId,
-      name: e.name,
-      dockerRepository: e.dockerRepository,
-      dockerImageTag: e.dockerImageTag,
-      supportLevel: e.supportLevel,
-      releaseStage: e.supportLevel === 'certified' ? 'generally_available' : 'alpha',
-      language: e.language,
-      tombstone: false,
-      public: true,
-      custom: false,
-      ...(e.deprecation ? { deprecation: e.deprecation } : {}),
-      releases: {
-        breakingChanges: Object.fromEntries(
-          Object.entries(e.breakingChanges).map(([version, change]) => {
-            const c = change as {
-              message: string;
-              upgradeDeadline: string;
-              migrationDocumentationUrl: string;
-            };
-            return [
-              version,
-              {
-                message: c.message,
-                // Airbyte's metadata uses a date-only deadline.
-                upgradeDeadline: c.upgradeDeadline.slice(0, 10),
-                migrationDocumentationUrl: c.migrationDocumentationUrl,
-              },
-            ];
-          }),
-        ),
-      },
-    };
-    (e.type === 'source' ? sources : destinations).push(item);
-  }
-  return { sources, destinations };
+/** A catalog entry as the source of an Airbyte export; entries written before SPEC §11 lack fields. */
+export function exportSourceOfEntry(entry: CatalogEntry): ExportSource {
+  return {
+    ...emptyAirbyteFields(),
+    ...entry,
+    tags: entry.tags ?? [],
+    archive: null,
+  };
 }

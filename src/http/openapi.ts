@@ -7,7 +7,10 @@ import {
 } from '../../machines/connector-events.js';
 import type { describeMachine } from '../../machines/connector-lifecycle.js';
 import {
+  CONNECTOR_SUBTYPES,
   CONNECTOR_TYPES,
+  DEADLINE_ACTIONS,
+  RELEASE_STAGES,
   STATE_NAMES,
   STATUSES,
   SUPPORT_LEVELS,
@@ -16,7 +19,8 @@ import { NOTIFICATION_TYPES } from '../../machines/notification-types.js';
 import type { SweepRecord } from '../archival/sweep-store.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import type { TokenStore } from '../auth/token-store.js';
-import type { toRegistry } from '../catalog/catalog-entry.js';
+import type { Registry } from '../airbyte/registry-export.js';
+import type { SupportLevelPolicy } from '../airbyte/support-levels.js';
 import type { CatalogDocument } from '../catalog/catalog-service.js';
 import { notificationJob } from '../jobs/job-catalog.js';
 import type { DeliveryAttempt, PublicSubscription } from '../notifications/subscription-store.js';
@@ -183,13 +187,35 @@ const deprecationSchema = component(
 );
 const breakingChangeSchema = component(
   'BreakingChange',
-  'A breaking change, keyed by the version that breaks (as in Airbyte metadata).',
+  'A breaking change, keyed by the plain X.Y.Z version that breaks (as in Airbyte metadata). `migrationDocumentationUrl` is absent when an imported Airbyte document names none; `deadlineAction` and `scopedImpact` are Airbyte’s.',
   z.object({
     message: z.string(),
     upgradeDeadline: timestamp,
-    migrationDocumentationUrl: formatted('uri'),
+    migrationDocumentationUrl: formatted('uri').optional(),
+    deadlineAction: z.enum(DEADLINE_ACTIONS).optional(),
+    scopedImpact: z
+      .array(z.object({ scopeType: z.literal('stream'), impactedScopes: z.array(z.string()) }))
+      .optional(),
   }),
 );
+const archiveSchema = component(
+  'Archive',
+  'Where an archived connector’s source is kept (`sourceUrl`, from LIFECYCLE_ARCHIVE_SOURCE_URL), since when and why.',
+  z.object({ archivedAt: timestamp, reason: z.string(), sourceUrl: formatted('uri') }),
+);
+/** The optional Airbyte fields of SPEC §11: null (tags: empty) when unknown. */
+const airbyteFieldSchemas = {
+  documentationUrl: formatted('uri').nullable(),
+  releaseStage: z.enum(RELEASE_STAGES).nullable(),
+  connectorSubtype: z.enum(CONNECTOR_SUBTYPES).nullable(),
+  license: z.string().nullable(),
+  githubIssueLabel: z.string().nullable(),
+  tags: z.array(z.string()),
+  iconUrl: formatted('uri').nullable(),
+  releaseDate: formatted('date').nullable(),
+  spec: anyObject.nullable(),
+  airbyte: anyObject.nullable(),
+};
 const pendingGateSchema = component(
   'PendingGate',
   'The acceptance-test run gating the current transition.',
@@ -213,6 +239,7 @@ const unarchiveRequestSchema = component(
     runId: z.string(),
     outcome: z.enum(['pending', 'ready', 'approved', 'rejected']),
     reason: z.string().optional(),
+    spec: anyObject.optional(),
   }),
 );
 
@@ -225,10 +252,10 @@ const connectorSchema = mirrors<ReturnType<typeof connectorView>>()(
       definitionId: z.string(),
       name: z.string(),
       type: z.enum(CONNECTOR_TYPES),
-      language: z.string(),
+      language: z.string().nullable(),
       dockerRepository: z.string(),
       dockerImageTag: z.string(),
-      cdkVersion: z.string(),
+      cdkVersion: z.string().nullable(),
       maintainers: z.array(z.string()),
       supportLevel: z.enum(SUPPORT_LEVELS),
       status: z.enum(STATUSES),
@@ -236,7 +263,9 @@ const connectorSchema = mirrors<ReturnType<typeof connectorView>>()(
       version: z.number().int().min(1),
       allowedEvents: z.array(z.enum(API_EVENT_TYPES)),
       deprecation: deprecationSchema.nullable(),
+      archive: archiveSchema.nullable(),
       breakingChanges: z.record(z.string(), breakingChangeSchema),
+      ...airbyteFieldSchemas,
       acceptanceRun: pendingGateSchema.nullable(),
       unarchiveRequest: unarchiveRequestSchema.nullable(),
       lastReleaseAt: timestamp,
@@ -305,6 +334,7 @@ const acceptanceRunSchema = mirrors<AcceptanceRunRecord>()(
         .nullable(),
       reportFiles: z.array(z.string()),
       outputTail: z.string(),
+      spec: anyObject.optional(),
     }),
   ),
 );
@@ -322,66 +352,87 @@ const catalogEntrySchema = component(
     definitionId: z.string(),
     name: z.string(),
     type: z.enum(CONNECTOR_TYPES),
-    language: z.string(),
+    language: z.string().nullable(),
     dockerRepository: z.string(),
     dockerImageTag: z.string(),
-    cdkVersion: z.string(),
+    cdkVersion: z.string().nullable(),
     supportLevel: z.enum(['community', 'certified']),
     status: z.enum(STATUSES),
     maintainers: z.array(z.string()),
     deprecation: deprecationSchema.nullable(),
     breakingChanges: z.record(z.string(), breakingChangeSchema),
+    ...airbyteFieldSchemas,
     version: z.number().int(),
     updatedAt: timestamp,
   }),
 );
-mirrors<CatalogDocument>()(
+const supportLevelSchema = mirrors<SupportLevelPolicy>()(
+  component(
+    'SupportLevel',
+    'The support policy of one support level (Airbyte’s “Connector Support Levels”, or LIFECYCLE_SUPPORT_POLICY_FILE).',
+    z.object({
+      supportLevel: z.enum(SUPPORT_LEVELS),
+      availability: z.string(),
+      whoBuilds: z.string(),
+      whoMaintains: z.string(),
+      productionReadiness: z.string(),
+      support: z.object({
+        cloud: z.string(),
+        poweredByAirbyte: z.string(),
+        selfManagedEnterprise: z.string(),
+        communityOss: z.string(),
+      }),
+      notes: z.string(),
+    }),
+  ),
+);
+component(
+  'SupportLevelList',
+  'The support policy of each support level.',
+  z.object({ items: z.array(supportLevelSchema) }),
+);
+mirrors<CatalogDocument & { supportLevels: SupportLevelPolicy[] }>()(
   component(
     'CatalogDocument',
-    'The public catalog: every community and certified connector (deprecated ones included), never custom or archived ones. `catalogVersion` grows with every change.',
+    'The public catalog: every community and certified connector (deprecated ones included), never custom or archived ones. `catalogVersion` grows with every change. `supportLevels` is the support policy of each level (as GET /v1/support-levels).',
     z.object({
       catalogVersion: z.number().int(),
       generatedAt: nullableTimestamp,
       connectors: z.array(catalogEntrySchema),
+      supportLevels: z.array(supportLevelSchema),
     }),
   ),
 );
 
-const registryBreakingChange = z.object({
-  message: z.string(),
-  upgradeDeadline: formatted('date'),
-  migrationDocumentationUrl: formatted('uri'),
-});
-const registryFields = {
+const registryEntryFields = {
   name: z.string(),
   dockerRepository: z.string(),
   dockerImageTag: z.string(),
-  supportLevel: z.enum(['community', 'certified']),
-  releaseStage: z.enum(['generally_available', 'alpha']),
-  language: z.string(),
+  documentationUrl: z.string(),
+  spec: anyObject,
+  supportLevel: z.enum(['community', 'certified', 'archived']).optional(),
+  releaseStage: z.enum(RELEASE_STAGES),
   tombstone: z.boolean(),
   public: z.boolean(),
   custom: z.boolean(),
-  deprecation: deprecationSchema.optional(),
-  releases: z.object({ breakingChanges: z.record(z.string(), registryBreakingChange) }),
 };
-mirrors<ReturnType<typeof toRegistry>>()(
+mirrors<Registry>()(
   component(
     'Registry',
-    "The catalog in Airbyte's registry format.",
+    "The catalog in Airbyte's registry format (`ConnectorRegistryV0`): every entry validates against Airbyte's `ConnectorRegistrySourceDefinition` / `…DestinationDefinition`, with the fields Airbyte's registry generator fills (`sourceType`, `iconUrl`, `releaseDate`, `tags`, `license`, `language`, `packageInfo.cdk_version`, `ab_internal`, `releases` when there are breaking changes, and the other fields of an imported document).",
     z.object({
       sources: z.array(
         component(
           'RegistrySource',
-          'A source in the registry format.',
-          z.object({ sourceDefinitionId: z.string(), ...registryFields }),
+          'A source in the registry format (more fields may be present).',
+          z.object({ sourceDefinitionId: z.string(), ...registryEntryFields }),
         ),
       ),
       destinations: z.array(
         component(
           'RegistryDestination',
-          'A destination in the registry format.',
-          z.object({ destinationDefinitionId: z.string(), ...registryFields }),
+          'A destination in the registry format (more fields may be present).',
+          z.object({ destinationDefinitionId: z.string(), ...registryEntryFields }),
         ),
       ),
     }),

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import { splitState } from '../../machines/connector-lifecycle.js';
-import { AlreadyExistsError, ConcurrentChangeError, NotFoundError } from '../errors.js';
+import {
+  AlreadyExistsError,
+  ConcurrentChangeError,
+  LifecycleError,
+  NotFoundError,
+} from '../errors.js';
 import { Keys } from './keys.js';
 import type {
   AcceptanceRunRecord,
@@ -10,7 +15,7 @@ import type {
   StoredConnector,
 } from './records.js';
 import { COMMIT_EVENT } from './redis-scripts.js';
-import { migrateRecord } from './snapshot-migrations.js';
+import { migrateRecord, type MigrationOptions } from './snapshot-migrations.js';
 
 export interface CommitInput {
   /** 0 to create the connector (fails if it exists) */
@@ -44,12 +49,38 @@ export class ConnectorStore {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly migration?: MigrationOptions,
   ) {
     this.keys = new Keys(prefix);
   }
 
   /** Commits an event with compare-and-set on version; returns the new version. */
   async commit(input: CommitInput): Promise<number> {
+    const { keys, args } = this.commitCall(input);
+    const reply = (await COMMIT_EVENT.run(this.redis, keys, args)) as CommitReply;
+    return this.commitResult(input, reply);
+  }
+
+  /**
+   * Commits many events (of different connectors) in one pipeline: one round trip for all. Each
+   * commit is still atomic on its own; each result is the new version or the error of that commit.
+   */
+  async commitMany(inputs: CommitInput[]): Promise<(number | LifecycleError)[]> {
+    if (inputs.length === 0) return [];
+    const calls = inputs.map((input) => this.commitCall(input));
+    const replies = await COMMIT_EVENT.runMany(this.redis, calls);
+    return replies.map((reply, i) => {
+      if (reply instanceof Error) throw reply;
+      try {
+        return this.commitResult(inputs[i]!, reply as CommitReply);
+      } catch (err) {
+        if (err instanceof LifecycleError) return err;
+        throw err;
+      }
+    });
+  }
+
+  private commitCall(input: CommitInput): { keys: string[]; args: (string | number)[] } {
     const k = this.keys;
     const id = input.next.context.id;
     const next = splitState(input.next.state);
@@ -65,24 +96,25 @@ export class ConnectorStore {
       ...input.runs.flatMap((run) => [run.id, JSON.stringify(run)]),
       ...input.outbox.map((entry) => JSON.stringify({ ...entry, version })),
     ];
-    const reply = (await COMMIT_EVENT.run(
-      this.redis,
-      [
-        k.connector(id),
-        k.history(id),
-        k.outbox(),
-        k.allConnectors(),
-        k.bySupportLevel(prev.supportLevel),
-        k.byStatus(prev.status),
-        k.bySupportLevel(next.supportLevel),
-        k.byStatus(next.status),
-        k.byType(input.next.context.type),
-        k.runs(id),
-        k.byState(input.previous?.state ?? input.next.state),
-        k.byState(input.next.state),
-      ],
-      args,
-    )) as CommitReply;
+    const keys = [
+      k.connector(id),
+      k.history(id),
+      k.outbox(),
+      k.allConnectors(),
+      k.bySupportLevel(prev.supportLevel),
+      k.byStatus(prev.status),
+      k.bySupportLevel(next.supportLevel),
+      k.byStatus(next.status),
+      k.byType(input.next.context.type),
+      k.runs(id),
+      k.byState(input.previous?.state ?? input.next.state),
+      k.byState(input.next.state),
+    ];
+    return { keys, args };
+  }
+
+  private commitResult(input: CommitInput, reply: CommitReply): number {
+    const id = input.next.context.id;
     if (reply[0] === 1) return reply[1];
     switch (reply[1]) {
       case 'exists':
@@ -211,7 +243,7 @@ export class ConnectorStore {
   }
 
   private decode(version: string, doc: string): StoredConnector {
-    const record = migrateRecord(JSON.parse(doc) as ConnectorRecord);
+    const record = migrateRecord(JSON.parse(doc) as ConnectorRecord, this.migration);
     return { ...record, version: Number(version) };
   }
 }

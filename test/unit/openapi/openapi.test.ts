@@ -7,7 +7,9 @@ import { NOTIFICATION_TYPES } from '../../../machines/notification-types.js';
 import type { AppServices } from '../../../src/app-services.js';
 import { newSweepRecord } from '../../../src/archival/sweep-store.js';
 import { ROLES } from '../../../src/auth/roles.js';
-import { toCatalogEntry, toRegistry } from '../../../src/catalog/catalog-entry.js';
+import { toRegistry } from '../../../src/airbyte/registry-export.js';
+import { DEFAULT_SUPPORT_LEVELS } from '../../../src/airbyte/support-levels.js';
+import { exportSourceOfEntry, toCatalogEntry } from '../../../src/catalog/catalog-entry.js';
 import { connectorView } from '../../../src/http/connector-view.js';
 import { REQUEST_EXAMPLES, buildOpenApiDocument } from '../../../src/http/openapi.js';
 import { archivalRoutes } from '../../../src/http/routes/archival-routes.js';
@@ -503,8 +505,22 @@ describe('response schemas', () => {
     const samples: [string, unknown][] = [
       ['Connector', view],
       ['ConnectorPage', { items: [view], nextCursor: null }],
-      ['CatalogDocument', { catalogVersion: 3, generatedAt: null, connectors: [entry] }],
-      ['Registry', toRegistry([entry])],
+      [
+        'CatalogDocument',
+        {
+          catalogVersion: 3,
+          generatedAt: null,
+          connectors: [entry],
+          supportLevels: DEFAULT_SUPPORT_LEVELS,
+        },
+      ],
+      [
+        'Registry',
+        toRegistry([exportSourceOfEntry(entry)], {
+          docsBaseUrl: 'https://docs.example.com',
+          defaultLicense: 'MIT',
+        }),
+      ],
       [
         'Machine',
         {
