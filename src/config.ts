@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import {
-  archiveSourceUrl,
-  DEFAULT_ARCHIVE_SOURCE_URL,
-} from '../machines/lifecycle-policy.js';
+import { archiveSourceUrl, DEFAULT_ARCHIVE_SOURCE_URL } from '../machines/lifecycle-policy.js';
 import {
   DEFAULT_SUPPORT_LEVELS,
   loadSupportPolicyFile,
