@@ -10,15 +10,19 @@ import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { rateLimit } from './rate-limit.js';
 import { observeRequests } from './request-observer.js';
 import { problemHandler, sendProblem } from './problem.js';
+import { airbyteRoutes } from './routes/airbyte-routes.js';
 import { archivalRoutes } from './routes/archival-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 const BODY_LIMIT = '1mb';
 const USAGE_BODY_LIMIT = '8mb';
+/** 1,000 metadata.yaml documents and more (SPEC §11). */
+const IMPORT_BODY_LIMIT = '16mb';
 
 function hasBody(req: Request): boolean {
   return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
@@ -83,6 +87,10 @@ export function createApp(s: AppServices): express.Express {
     '/v1/usage',
     express.json({ limit: USAGE_BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }),
   );
+  app.use(
+    '/v1/imports',
+    express.json({ limit: IMPORT_BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }),
+  );
   app.use(express.json({ limit: BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }));
 
   const v1 = express.Router();
@@ -94,6 +102,8 @@ export function createApp(s: AppServices): express.Express {
   v1.use(connectorRoutes(s));
   v1.use(subscriptionRoutes(s));
   v1.use(archivalRoutes(s));
+  v1.use(importRoutes(s));
+  v1.use(airbyteRoutes(s));
   app.use('/v1', v1);
 
   app.use((req: Request, res: Response) => {

@@ -206,6 +206,11 @@ export class ConnectorStore {
     }
   }
 
+  /** Every connector id, in id order. */
+  async allIds(): Promise<string[]> {
+    return this.redis.zrange(this.keys.allConnectors(), '0', '-1');
+  }
+
   /** Every connector id in a state, in id order (for sweeps). */
   async idsInState(state: string): Promise<string[]> {
     return this.redis.zrange(this.keys.byState(state), '0', '-1');
