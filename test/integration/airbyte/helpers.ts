@@ -45,7 +45,7 @@ export function edited(id: string, changes: Record<string, unknown>): string {
 }
 
 /** Asserts that a document validates against one of Airbyte's schemas (with ajv). */
-export function expectValid(name: AirbyteSchemaName, document: unknown, what = name): void {
+export function expectValid(name: AirbyteSchemaName, document: unknown, what: string = name): void {
   expect(airbyteSchemas().validate(name, document), what).toEqual([]);
 }
 
