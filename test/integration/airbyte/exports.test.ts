@@ -349,6 +349,73 @@ describe('exports imported again', () => {
   });
 });
 
+describe('a connector stored by machine version 1', () => {
+  test('loads, exports valid documents and takes events', async () => {
+    const id = 'source-stored-by-v1';
+    const record = {
+      machineVersion: 1,
+      state: 'community.active',
+      context: {
+        id,
+        definitionId: '9a9a9a9a-1111-4222-8333-444455556666',
+        name: 'Stored by v1',
+        type: 'source',
+        language: 'java',
+        dockerRepository: `airbyte/${id}`,
+        dockerImageTag: '1.0.0-rc.2',
+        cdkVersion: '0.40.0',
+        maintainers: ['alice'],
+        deprecation: null,
+        // keyed by a pre-release tag, as version 1 allowed
+        breakingChanges: {
+          '1.0.0-rc.1': {
+            message: 'old',
+            upgradeDeadline: '2025-01-01T00:00:00.000Z',
+            migrationDocumentationUrl: 'https://docs.example.com/m',
+          },
+        },
+        lastReleaseAt: '2025-01-01T00:00:00.000Z',
+        gate: null,
+        unarchiveRequest: null,
+      },
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    };
+    const { redis, keys } = svc.services;
+    await redis
+      .multi()
+      .hset(keys.connector(id), 'version', 3, 'doc', JSON.stringify(record))
+      .zadd(keys.allConnectors(), 0, id)
+      .zadd(keys.bySupportLevel('community'), 0, id)
+      .zadd(keys.byStatus('active'), 0, id)
+      .zadd(keys.byState('community.active'), 0, id)
+      .zadd(keys.byType('source'), 0, id)
+      .exec();
+    const loaded = (await api.get(`/v1/connectors/${id}`)).body;
+    expect(loaded).toMatchObject({
+      version: 3,
+      license: null,
+      tags: [],
+      spec: null,
+      archive: null,
+    });
+    const { doc } = await metadataYaml(id);
+    expectValid('metadata', doc, id);
+    expect(doc.data.releases).toBeUndefined();
+    const res = await api.event(id, { type: 'PUBLISH_RELEASE', dockerImageTag: '1.0.0' });
+    expect(res.status, res.text).toBe(200);
+    const reg = await waitFor(
+      async () => {
+        const r = await registry();
+        return entryOf(r, `airbyte/${id}`) ? r : undefined;
+      },
+      { what: 'the registry to list the migrated connector' },
+    );
+    expectValid('registry', reg);
+    expect(entryOf(reg, `airbyte/${id}`)!.releases).toBeUndefined();
+  });
+});
+
 describe('Airbyte fields through the API', () => {
   test('registration returns them; a bad `airbyte` field is a 400 naming it', async () => {
     const c = (await api.get(`/v1/connectors/${ids.airbyte}`)).body;
