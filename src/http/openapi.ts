@@ -19,6 +19,8 @@ import { NOTIFICATION_TYPES } from '../../machines/notification-types.js';
 import type { SweepRecord } from '../archival/sweep-store.js';
 import { ROLES, type Role } from '../auth/roles.js';
 import type { TokenStore } from '../auth/token-store.js';
+import { MAX_IMPORT_DOCUMENTS, importBody } from '../airbyte/import-body.js';
+import type { ImportReport } from '../airbyte/import-service.js';
 import type { Registry } from '../airbyte/registry-export.js';
 import type { SupportLevelPolicy } from '../airbyte/support-levels.js';
 import type { CatalogDocument } from '../catalog/catalog-service.js';
@@ -390,6 +392,35 @@ component(
   'SupportLevelList',
   'The support policy of each support level.',
   z.object({ items: z.array(supportLevelSchema) }),
+);
+const documentErrorSchema = z.object({ path: z.string(), message: z.string() });
+mirrors<ImportReport>()(
+  component(
+    'ImportReport',
+    'What an import did (or, with `dryRun`, would do), by connector id. A connector whose document differs is in `drift` with every field that differs (`current` and `imported` as the document’s format expresses them); one whose greater `dockerImageTag` was applied (a PUBLISH_RELEASE) is in `applied`, and in `drift` only with what a release cannot carry (e.g. `supportLevel`). `refused[].index` is the position in `metadata`, or in the registry’s `sources` followed by its `destinations`; `code` is `INVALID_DOCUMENT`, `DUPLICATE_DOCUMENT`, `DEFINITION_ID_EXISTS`, `DEFINITION_ID_MISMATCH`, `CONNECTOR_TYPE_MISMATCH` or the machine’s refusal of the release (`EVENT_NOT_ALLOWED`, `UPGRADE_WINDOW_TOO_SHORT`, …).',
+    z.object({
+      dryRun: z.boolean(),
+      created: z.array(z.string()),
+      unchanged: z.array(z.string()),
+      drift: z.array(
+        z.object({
+          connectorId: z.string(),
+          fields: z.array(
+            z.object({ field: z.string(), current: z.unknown(), imported: z.unknown() }),
+          ),
+        }),
+      ),
+      applied: z.array(z.string()),
+      refused: z.array(
+        z.object({
+          index: z.number().int(),
+          connectorId: z.string().optional(),
+          code: z.string(),
+          errors: z.array(documentErrorSchema),
+        }),
+      ),
+    }),
+  ),
 );
 mirrors<CatalogDocument & { supportLevels: SupportLevelPolicy[] }>()(
   component(
@@ -802,6 +833,13 @@ export const REQUEST_EXAMPLES = {
     ],
   },
   SweepRequest: { dryRun: true },
+  ImportRequest: {
+    metadata: [
+      'metadataSpecVersion: "1.0"\ndata:\n  name: Sample Data (Faker)\n  definitionId: dfd88b22-b603-4c3d-aad7-3701784586b1\n  connectorType: source\n  dockerRepository: airbyte/source-faker\n  dockerImageTag: 6.2.20\n  license: MIT\n  documentationUrl: https://docs.airbyte.com/integrations/sources/faker\n  githubIssueLabel: source-faker\n  connectorSubtype: api\n  releaseStage: beta\n  supportLevel: community\n  tags:\n    - language:python\n',
+    ],
+    maintainers: ['alice'],
+    apply: true,
+  },
   events: Object.fromEntries(API_EVENT_TYPES.map((t) => [t, EVENT_DOCS[t].example])) as Record<
     ApiEventType,
     JsonObject
@@ -861,6 +899,17 @@ function requestSchemas(components: JsonObject): void {
   components.SweepRequest = describeProperties(inputSchema(sweepBody, components), {
     dryRun: 'Report the candidates without changing anything.',
   });
+  components.ImportRequest = describeProperties(inputSchema(importBody, components), {
+    metadata:
+      'Airbyte metadata.yaml texts (ConnectorMetadataDefinitionV0; the older key `registries` is read as `registryOverrides`). The connector id is the last segment of `dockerRepository`.',
+    registry:
+      'An Airbyte registry (`oss_registry.json`, `cloud_registry.json`, or GET /v1/catalog/registry.json): each entry of `sources` and `destinations` is a document.',
+    maintainers: 'The maintainers of the connectors created; the importing subject when absent.',
+    dryRun: 'Report what the import would do and change nothing.',
+    apply:
+      'Apply a greater `dockerImageTag` of a stored connector as a PUBLISH_RELEASE (with its breaking change, policies and notifications). Without it, differences are only reported.',
+  });
+  components.ImportRequest.description = `At most ${MAX_IMPORT_DOCUMENTS} documents in all. Each document is validated with Airbyte's own JSON Schema and judged on its own: a refused one does not stop the others.`;
 }
 
 /** The query parameters of GET /v1/connectors, from `listConnectorsQuery`. */
@@ -888,7 +937,8 @@ function listQueryParameters(components: JsonObject): JsonObject[] {
 // ---------------------------------------------------------------------------------------------
 // Operations
 
-type Tag = 'tokens' | 'connectors' | 'catalog' | 'notifications' | 'archival' | 'operations';
+type Tag =
+  'tokens' | 'connectors' | 'catalog' | 'airbyte' | 'notifications' | 'archival' | 'operations';
 
 const TAGS: { name: Tag; description: string }[] = [
   { name: 'tokens', description: 'API tokens (admin).' },
@@ -897,6 +947,11 @@ const TAGS: { name: Tag; description: string }[] = [
     description: 'Register connectors, send lifecycle events, read their history and tests.',
   },
   { name: 'catalog', description: 'The public catalog and the lifecycle machine (no token).' },
+  {
+    name: 'airbyte',
+    description:
+      "Airbyte interoperability: import metadata.yaml files and registries, export a connector's metadata.yaml, the support levels.",
+  },
   { name: 'notifications', description: 'Webhook subscriptions and their deliveries.' },
   { name: 'archival', description: 'Usage reports and automated archival sweeps.' },
   { name: 'operations', description: 'Health, readiness, metrics and this reference.' },
@@ -1317,6 +1372,58 @@ function operations(listParameters: JsonObject[]): Operation[] {
       },
     },
     {
+      method: 'post',
+      path: '/v1/imports',
+      operationId: 'importAirbyteDocuments',
+      tag: 'airbyte',
+      summary: 'Import Airbyte metadata.yaml files and registries',
+      description:
+        'Creates a connector for every document whose id is new: `certified.active`, `community.active` (also when `supportLevel` is absent) or `archived.idle`, with an `IMPORT` history entry and no per-connector webhook (the catalog is updated). Compares every other document with the stored connector field by field (`unchanged` or `drift`); with `apply`, a greater `dockerImageTag` is applied as a PUBLISH_RELEASE through the machine. Support-level drift is never applied; a differing `definitionId` is refused, and so is a new connector whose `definitionId` is taken (`DEFINITION_ID_EXISTS`). Importing the same documents again changes nothing.',
+      access: { kind: 'role', role: 'admin' },
+      body: {
+        schema: 'ImportRequest',
+        required: true,
+        examples: { metadata: REQUEST_EXAMPLES.ImportRequest },
+      },
+      bodyLimit: '16 MB',
+      responses: {
+        200: { description: 'The import report.', content: json('ImportReport') },
+      },
+    },
+    {
+      method: 'get',
+      path: '/v1/connectors/{id}/metadata.yaml',
+      operationId: 'getConnectorMetadata',
+      tag: 'airbyte',
+      summary: "The connector as Airbyte's metadata.yaml",
+      description:
+        'The connector as an Airbyte `metadata.yaml` that validates against `ConnectorMetadataDefinitionV0`: its fields, the other fields of the document it was imported from, and defaults for the unknown ones (`license` LIFECYCLE_DEFAULT_LICENSE, `githubIssueLabel` the id, `connectorSubtype` `unknown`, `releaseStage` as in registry.json). A custom connector has no `supportLevel`; an archived one names where its source is kept as an `externalDocumentationUrls` entry titled `Archived source`. Importing it again is `unchanged`.',
+      access: { kind: 'role', role: 'reader' },
+      parameters: [connector, refTo('parameters', 'IfNoneMatch')],
+      responses: {
+        200: {
+          description: 'The metadata.yaml.',
+          headers: etag,
+          content: { 'application/yaml': { schema: { type: 'string' } } },
+        },
+        304: notModified,
+      },
+      errors: noConnector,
+    },
+    {
+      method: 'get',
+      path: '/v1/support-levels',
+      operationId: 'getSupportLevels',
+      tag: 'airbyte',
+      summary: 'The support policy of each support level',
+      description:
+        'Who builds and maintains connectors of each support level, their availability, production readiness and support, after Airbyte\'s "Connector Support Levels" (certified, community, custom) plus archived, or LIFECYCLE_SUPPORT_POLICY_FILE. GET /v1/catalog carries the same list as `supportLevels`.',
+      access: { kind: 'public' },
+      responses: {
+        200: { description: 'The support levels.', content: json('SupportLevelList') },
+      },
+    },
+    {
       method: 'get',
       path: '/v1/machine',
       operationId: 'getMachine',
@@ -1584,7 +1691,7 @@ const DESCRIPTION = [
   '',
   '**Errors** are `application/problem+json` (RFC 9457) with a stable `code`, the `instance` path and the `requestId`.',
   '',
-  '**Requests.** Bodies are JSON (1 MB; 8 MB for `/v1/usage`); unknown fields are refused. Every POST accepts an `Idempotency-Key`. Every `/v1` request counts towards a per-token (or per-address) limit of `LIFECYCLE_RATE_LIMIT_PER_MINUTE` requests a minute, reported in `RateLimit-*` headers. Every response carries an `X-Request-Id` (yours, when you send a valid one).',
+  '**Requests.** Bodies are JSON (1 MB; 8 MB for `/v1/usage`, 16 MB for `/v1/imports`); unknown fields are refused. Every POST accepts an `Idempotency-Key`. Every `/v1` request counts towards a per-token (or per-address) limit of `LIFECYCLE_RATE_LIMIT_PER_MINUTE` requests a minute, reported in `RateLimit-*` headers. Every response carries an `X-Request-Id` (yours, when you send a valid one).',
   '',
   '**Notifications** are webhooks (see `webhooks`). The queue dashboard is at `/admin/queues` (admin only).',
 ].join('\n');

@@ -7,15 +7,18 @@ import { NOTIFICATION_TYPES } from '../../../machines/notification-types.js';
 import type { AppServices } from '../../../src/app-services.js';
 import { newSweepRecord } from '../../../src/archival/sweep-store.js';
 import { ROLES } from '../../../src/auth/roles.js';
+import { importBody } from '../../../src/airbyte/import-body.js';
 import { toRegistry } from '../../../src/airbyte/registry-export.js';
 import { DEFAULT_SUPPORT_LEVELS } from '../../../src/airbyte/support-levels.js';
 import { exportSourceOfEntry, toCatalogEntry } from '../../../src/catalog/catalog-entry.js';
 import { connectorView } from '../../../src/http/connector-view.js';
 import { REQUEST_EXAMPLES, buildOpenApiDocument } from '../../../src/http/openapi.js';
+import { airbyteRoutes } from '../../../src/http/routes/airbyte-routes.js';
 import { archivalRoutes } from '../../../src/http/routes/archival-routes.js';
 import { catalogRoutes } from '../../../src/http/routes/catalog-routes.js';
 import { connectorRoutes } from '../../../src/http/routes/connector-routes.js';
 import { healthRoutes } from '../../../src/http/routes/health-routes.js';
+import { importRoutes } from '../../../src/http/routes/import-routes.js';
 import { subscriptionRoutes } from '../../../src/http/routes/subscription-routes.js';
 import { tokenRoutes } from '../../../src/http/routes/token-routes.js';
 import {
@@ -55,6 +58,9 @@ const ROUTES: Record<string, Record<string, 'public' | 'token'>> = {
   '/v1/subscriptions/{id}': { get: 'token', delete: 'token' },
   '/v1/subscriptions/{id}/deliveries': { get: 'token' },
   '/v1/machine': { get: 'public' },
+  '/v1/imports': { post: 'token' },
+  '/v1/connectors/{id}/metadata.yaml': { get: 'token' },
+  '/v1/support-levels': { get: 'public' },
   '/healthz': { get: 'public' },
   '/readyz': { get: 'public' },
   '/metrics': { get: 'public' },
@@ -163,6 +169,7 @@ describe('the OpenAPI document', () => {
       'tokens',
       'connectors',
       'catalog',
+      'airbyte',
       'notifications',
       'archival',
       'operations',
@@ -235,7 +242,10 @@ describe('routes', () => {
   });
 
   it('documents every route the routers declare', () => {
-    const s = { lifecycle: newLifecycle() } as unknown as AppServices;
+    const s = {
+      lifecycle: newLifecycle(),
+      config: { airbyte: { docsBaseUrl: 'https://docs.example.com', defaultLicense: 'MIT' } },
+    } as unknown as AppServices;
     const served = (prefix: string, router: Router) =>
       (router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]).flatMap(
         (layer) =>
@@ -253,6 +263,8 @@ describe('routes', () => {
         subscriptionRoutes(s),
         archivalRoutes(s),
         catalogRoutes(s),
+        importRoutes(s),
+        airbyteRoutes(s),
       ].flatMap((r) => served('/v1', r)),
     ];
     expect(routes.length).toBeGreaterThan(15);
@@ -380,6 +392,7 @@ describe('request schemas (from src/http/schemas.ts)', () => {
       [REQUEST_EXAMPLES.UsageRequest, usageBody, 'UsageRequest'],
       [REQUEST_EXAMPLES.UsageRequest.entries[0], usageEntry, 'UsageEntry'],
       [REQUEST_EXAMPLES.SweepRequest, sweepBody, 'SweepRequest'],
+      [REQUEST_EXAMPLES.ImportRequest, importBody, 'ImportRequest'],
       ...API_EVENT_TYPES.map(
         (t) => [REQUEST_EXAMPLES.events[t], eventBody, 'EventRequest'] as [unknown, any, string],
       ),
