@@ -219,6 +219,24 @@ const ROUTES: RouteCase[] = [
     request: () => ({ method: 'GET', path: '/v1/catalog/registry.json' }),
   },
   {
+    route: 'POST /v1/imports',
+    minRole: 'admin',
+    success: 200,
+    request: () => ({ method: 'POST', path: '/v1/imports', body: { metadata: [], dryRun: true } }),
+  },
+  {
+    route: 'GET /v1/connectors/:id/metadata.yaml',
+    minRole: 'reader',
+    success: 200,
+    request: () => ({ method: 'GET', path: `/v1/connectors/${shared}/metadata.yaml` }),
+  },
+  {
+    route: 'GET /v1/support-levels',
+    minRole: 'public',
+    success: 200,
+    request: () => ({ method: 'GET', path: '/v1/support-levels' }),
+  },
+  {
     route: 'GET /v1/machine',
     minRole: 'public',
     success: 200,
