@@ -87,7 +87,9 @@ export function metadataYaml(source: ExportSource, options: ExportOptions): stri
   const render = (quoteAll: boolean) => {
     const doc = new YAML.Document(document, { version: '1.1' });
     if (header && source.supportLevel === 'archived') doc.commentBefore = header;
-    return doc.toString(quoteAll ? { defaultStringType: 'QUOTE_DOUBLE' } : {});
+    return doc.toString(
+      quoteAll ? { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' } : {},
+    );
   };
   const text = render(false);
   return isDeepStrictEqual(YAML.parse(text), document) ? text : render(true);
