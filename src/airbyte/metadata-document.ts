@@ -24,6 +24,11 @@ import { ARCHIVED_SOURCE_TITLE, METADATA_OWNED_KEYS } from './metadata-fields.js
  * key `registries` is read as `registryOverrides`.
  */
 
+function yamlMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.length > 500 ? `${message.slice(0, 500)}…` : message;
+}
+
 /** Parses, validates with Airbyte's schema and maps one metadata.yaml text. */
 export function parseMetadataText(text: string): ParsedDocument {
   let document: unknown;
@@ -39,7 +44,7 @@ export function parseMetadataText(text: string): ParsedDocument {
     if (doc.errors.length > 0) {
       return {
         ok: false,
-        errors: [{ path: '', message: `is not valid YAML: ${doc.errors[0]!.message}` }],
+        errors: [{ path: '', message: `is not valid YAML: ${yamlMessage(doc.errors[0])}` }],
       };
     }
     document = doc.toJS({ maxAliasCount: 100 });
