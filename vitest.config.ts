@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-redis.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    globalSetup: ['test/support/global-redis.ts', 'test/support/global-ui-build.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Integration tests spawn processes and share one throwaway Redis; two cores here.
     maxWorkers: 2,
     fileParallelism: true,

@@ -41,6 +41,8 @@ export async function startServiceUnderTest({
         LIFECYCLE_ADMIN_TOKEN: BENCH_TOKEN,
         // The bench measures throughput, not the abuse limit.
         LIFECYCLE_RATE_LIMIT_PER_MINUTE: '100000000',
+        // The bench's webhook receiver listens on 127.0.0.1.
+        LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         ...env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -26,8 +26,26 @@ export function usageWindowDates(now: Date, windowDays: number): string[] {
   );
 }
 
-export function isOldEnough(createdAt: string, now: Date, settings: ArchivalSettings): boolean {
-  return now.getTime() - Date.parse(createdAt) >= settings.minAgeDays * DAY_MS;
+/** What the minimum age of a connector is measured on. */
+export interface AgeInput {
+  /** when the connector was registered */
+  createdAt: string;
+  /** when it was last revived (APPROVE_UNARCHIVE); absent when it never was */
+  activeSince?: string | undefined;
+}
+
+/**
+ * Where the minimum age counts from (SPEC §10): the connector's last revival when it has one, else
+ * its registration. A connector taken over by a new maintainer gets the full age again before the
+ * sweep may judge it.
+ */
+export function ageCountsFrom(connector: AgeInput): string {
+  return connector.activeSince ?? connector.createdAt;
+}
+
+/** Old enough to be judged by the sweep: LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS since `ageCountsFrom`. */
+export function isOldEnough(connector: AgeInput, now: Date, settings: ArchivalSettings): boolean {
+  return now.getTime() - Date.parse(ageCountsFrom(connector)) >= settings.minAgeDays * DAY_MS;
 }
 
 /** Why a connector should be archived; empty when it should not. */

@@ -164,8 +164,6 @@ export interface ConnectorContext extends AirbyteFields {
   archive: ArchiveInfo | null;
 }
 
-export type StateName = `${SupportLevel}.${Status}`;
-
 export const STATE_NAMES = [
   'custom.active',
   'custom.contributing',
@@ -177,4 +175,7 @@ export const STATE_NAMES = [
   'archived.idle',
   'archived.unarchiveTesting',
   'archived.unarchiveReview',
-] as const satisfies readonly StateName[];
+] as const satisfies readonly `${SupportLevel}.${Status}`[];
+
+/** The states the machine has (not every support level has every status). */
+export type StateName = (typeof STATE_NAMES)[number];

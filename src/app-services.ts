@@ -7,6 +7,9 @@ import type { Config } from './config.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { LifecycleService } from './lifecycle/lifecycle-service.js';
 import { SubscriptionStore } from './notifications/subscription-store.js';
+import { WebhookClient } from './notifications/webhook-client.js';
+import { WebhookTargetPolicy, type HostLookup } from './notifications/webhook-target-policy.js';
+import { AcceptanceGates } from './acceptance/acceptance-gates.js';
 import { ArchivalSweeper } from './archival/archival-sweeper.js';
 import { SweepStore } from './archival/sweep-store.js';
 import { UsageStore } from './usage/usage-store.js';
@@ -27,17 +30,38 @@ export interface AppServices {
   catalog: CatalogService;
   tokens: TokenStore;
   subscriptions: SubscriptionStore;
+  /** which webhook targets are allowed (SPEC §5) */
+  webhookTargets: WebhookTargetPolicy;
+  /** the HTTP client of deliveries, applying webhookTargets to the address connected to */
+  webhookClient: WebhookClient;
   usage: UsageStore;
   sweeps: SweepStore;
   sweeper: ArchivalSweeper;
+  gates: AcceptanceGates;
   queues: JobQueues;
   metrics: Metrics;
+  /** the time as the rules see it (injectable, so that tests can move time) */
+  clock: () => Date;
   /** a new connection (for blocking readers and workers) */
   connect(options?: RedisOptions): Redis;
   close(): Promise<void>;
 }
 
-export function createServices(config: Config, logger: Logger, redisUrl: string): AppServices {
+/** What a process may replace, for tests: the host name resolver and the clock. */
+export interface ServiceDeps {
+  /** default: the system resolver (`dns.lookup` with `all: true`) */
+  lookup?: HostLookup;
+  /** the time as every rule sees it; the system clock by default */
+  clock?: () => Date;
+}
+
+export function createServices(
+  config: Config,
+  logger: Logger,
+  redisUrl: string,
+  deps: ServiceDeps = {},
+): AppServices {
+  const clock = deps.clock ?? (() => new Date());
   const opened: Redis[] = [];
   const connect = (options: RedisOptions = {}) => {
     const client = new Redis(redisUrl, { maxRetriesPerRequest: null, ...options });
@@ -56,14 +80,42 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
   );
   const metrics = new Metrics({
     outboxBacklog: () => redis.xlen(keys.outbox()),
+    outboxDeadLetters: () => redis.xlen(keys.outboxDeadLetters()),
     queueDepths: () => queues.counts(),
   });
-  const service = new LifecycleService(store, lifecycle, undefined, (event, from, to) =>
-    metrics.transitions.inc({ event, from, to }),
+  const service = new LifecycleService(
+    store,
+    lifecycle,
+    clock,
+    (event, from, to) => metrics.transitions.inc({ event, from, to }),
+    config.allowedDockerRepositories,
   );
   const usage = new UsageStore(redis, keys);
   const sweeps = new SweepStore(redis, keys);
-  const sweeper = new ArchivalSweeper({ redis, keys, store, usage, sweeps, service, config });
+  const sweeper = new ArchivalSweeper({
+    redis,
+    keys,
+    store,
+    usage,
+    sweeps,
+    service,
+    config,
+    clock,
+  });
+  const gates = new AcceptanceGates({
+    store,
+    service,
+    queues,
+    logger: logger.child({ component: 'acceptance-gates' }),
+    secrets: config.secrets,
+    clock,
+    pendingOutboxRunIds: () => store.pendingAcceptanceRunIds(),
+  });
+  const webhookTargets = new WebhookTargetPolicy({
+    allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+    ...(deps.lookup ? { lookup: deps.lookup } : {}),
+  });
+  const webhookClient = new WebhookClient(webhookTargets, config.webhooks.timeoutMs);
   return {
     config,
     logger,
@@ -75,15 +127,20 @@ export function createServices(config: Config, logger: Logger, redisUrl: string)
     service,
     catalog: new CatalogService(redis, keys, store),
     tokens: new TokenStore(redis, keys, config.adminToken),
-    subscriptions: new SubscriptionStore(redis, keys),
+    subscriptions: new SubscriptionStore(redis, keys, config.webhooks.maxSubscriptionsPerSubject),
+    webhookTargets,
+    webhookClient,
     usage,
     sweeps,
     sweeper,
+    gates,
     queues,
     metrics,
+    clock,
     connect,
     async close() {
       await queues.close();
+      await webhookClient.close();
       await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { archiveSourceUrl, DEFAULT_ARCHIVE_SOURCE_URL } from '../machines/lifecycle-policy.js';
 import {
@@ -5,6 +6,12 @@ import {
   loadSupportPolicyFile,
   type SupportLevelPolicy,
 } from './airbyte/support-levels.js';
+import {
+  RUN_VARIABLE_NAMES,
+  acceptanceEnvironment,
+  isServiceSetting,
+} from './acceptance/command-environment.js';
+import { redisUrlSecrets, secretList } from './acceptance/secret-scrubber.js';
 
 /** A number of days; decimals are allowed so that short periods can be tried (0.0001 ≈ 9 s). */
 const days = (fallback: number) => z.coerce.number().finite().nonnegative().default(fallback);
@@ -55,6 +62,87 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+/** LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES: comma-separated globs (`airbyte/*,ghcr.io/acme/*`). */
+const repositoryGlobs = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const globs = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const bad = globs.filter((g) => !/^[\x21-\x7e]{1,255}$/.test(g));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a glob of a Docker repository: ${bad.map((g) => JSON.stringify(g)).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return globs;
+  });
+
+/**
+ * LIFECYCLE_TRUST_PROXY, Express's `trust proxy` value: `false`, `true`, a hop count, or a
+ * comma-separated list of addresses or subnets (`loopback`, `10.0.0.0/8`, `fc00::/7` ...).
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((raw, ctx): boolean | number | string[] => {
+    const value = raw.trim();
+    if (/^false$/i.test(value)) return false;
+    if (/^true$/i.test(value)) return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const list = value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    try {
+      proxyAddr.compile(list);
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `false, true, a hop count, or a comma-separated list of addresses or subnets (${err instanceof Error ? err.message : String(err)})`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
+
+/**
+ * The service's settings that are not named `LIFECYCLE_*`: with every `LIFECYCLE_*` name, never
+ * passed to the acceptance command, even when listed in LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH.
+ */
+const SERVICE_SETTING_NAMES: readonly string[] = ['PORT', 'HOST', 'REDIS_URL', 'LOG_LEVEL'];
+
+/** Names of environment variables passed to the acceptance command (SPEC §10). */
+const envNames = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const names = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      ),
+    ];
+    for (const name of names) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is not an environment variable name` });
+      } else if (isServiceSetting(name, SERVICE_SETTING_NAMES)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${name}" is a setting of the service itself: it is never passed to the acceptance command`,
+        });
+      } else if (RUN_VARIABLE_NAMES.includes(name)) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is set by the runner for every run` });
+      }
+    }
+    return names;
+  });
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -76,6 +164,7 @@ const envSchema = z.object({
   LIFECYCLE_ACCEPTANCE_COMMAND: z.string().trim().min(1).optional(),
   LIFECYCLE_ACCEPTANCE_TIMEOUT_S: z.coerce.number().positive().default(1800),
   LIFECYCLE_ACCEPTANCE_CONCURRENCY: positiveInt(2),
+  LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH: envNames,
   LIFECYCLE_ARCHIVAL_CRON: z.string().default('0 3 * * *'),
   LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: days(90),
   LIFECYCLE_USAGE_WINDOW_DAYS: days(30),
@@ -85,6 +174,10 @@ const envSchema = z.object({
   LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: positiveInt(10),
   LIFECYCLE_WEBHOOK_BACKOFF_MS: positiveInt(30000),
   LIFECYCLE_WEBHOOK_TIMEOUT_MS: positiveInt(10000),
+  LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: z
+    .stringbool({ error: 'must be true or false' })
+    .default(false),
+  LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT: positiveInt(25),
   LIFECYCLE_REMINDER_DAYS: reminderDays,
   LIFECYCLE_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
   LIFECYCLE_DOCS_BASE_URL: z
@@ -101,10 +194,24 @@ const envSchema = z.object({
       'must be an http(s) URL once {connectorId} is replaced',
     ),
   LIFECYCLE_SUPPORT_POLICY_FILE: z.string().optional(),
+  LIFECYCLE_AUTH_FAILURES_PER_MINUTE: positiveInt(20),
+  LIFECYCLE_TRUST_PROXY: trustProxy,
+  LIFECYCLE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES: repositoryGlobs,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** Settings whose values are secrets (REDIS_URL may hold a password). */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'REDIS_URL',
+  'LIFECYCLE_ADMIN_TOKEN',
+  'LIFECYCLE_METRICS_TOKEN',
+]);
+
+/** Settings whose values are secrets: scrubbed from what is kept of acceptance runs (SPEC §10). */
+const SECRET_SETTING_NAMES = ['LIFECYCLE_ADMIN_TOKEN', 'LIFECYCLE_METRICS_TOKEN'] as const;
 
 export interface Config {
   port: number;
@@ -127,7 +234,17 @@ export interface Config {
   airbyte: { docsBaseUrl: string; defaultLicense: string };
   /** GET /v1/support-levels: the defaults or LIFECYCLE_SUPPORT_POLICY_FILE */
   supportLevels: SupportLevelPolicy[];
-  acceptance: { command: string | undefined; timeoutMs: number; concurrency: number };
+  acceptance: {
+    command: string | undefined;
+    timeoutMs: number;
+    concurrency: number;
+    /** the names of LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH */
+    passthrough: string[];
+    /** the command's base environment (SPEC §10), read once here */
+    environment: Record<string, string>;
+  };
+  /** values of secret settings (tokens, the Redis URL and its password), longest first */
+  secrets: string[];
   archival: {
     cron: string;
     minAgeDays: number;
@@ -135,8 +252,23 @@ export interface Config {
     minUsage: number;
     unmaintainedDays: number;
   };
-  webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
+  webhooks: {
+    maxAttempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    /** SPEC §5: false refuses loopback, private, link-local, … targets (SSRF) */
+    allowPrivateNetworks: boolean;
+    maxSubscriptionsPerSubject: number;
+  };
   rateLimitPerMinute: number;
+  /** failed authentications per client address and minute before it is locked out (SPEC §10) */
+  authFailuresPerMinute: number;
+  /** Express's `trust proxy` value: which proxies' X-Forwarded-For to believe */
+  trustProxy: boolean | number | string[];
+  /** when set, GET /metrics needs `Authorization: Bearer <metricsToken>` */
+  metricsToken: string | undefined;
+  /** globs of the Docker repositories connectors may name; empty: any */
+  allowedDockerRepositories: string[];
 }
 
 export class ConfigError extends Error {
@@ -158,7 +290,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((i) => {
         const name = i.path.join('.');
         const value = env[name];
-        return `${name}=${JSON.stringify(value ?? null)}: ${i.message}`;
+        // A secret's value never reaches a message (stderr, logs): only its length.
+        const shown =
+          SECRET_SETTINGS.has(name) && value !== undefined
+            ? `<secret, ${value.length} characters>`
+            : JSON.stringify(value ?? null);
+        return `${name}=${shown}: ${i.message}`;
       }),
     );
   }
@@ -201,7 +338,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       command: e.LIFECYCLE_ACCEPTANCE_COMMAND,
       timeoutMs: Math.round(e.LIFECYCLE_ACCEPTANCE_TIMEOUT_S * 1000),
       concurrency: e.LIFECYCLE_ACCEPTANCE_CONCURRENCY,
+      passthrough: e.LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH,
+      environment: acceptanceEnvironment(env, e.LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH),
     },
+    secrets: secretList([
+      ...SECRET_SETTING_NAMES.map((name) => cleaned[name]),
+      ...redisUrlSecrets(e.REDIS_URL),
+    ]),
     archival: {
       cron: e.LIFECYCLE_ARCHIVAL_CRON,
       minAgeDays: e.LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS,
@@ -213,7 +356,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.LIFECYCLE_WEBHOOK_MAX_ATTEMPTS,
       backoffMs: e.LIFECYCLE_WEBHOOK_BACKOFF_MS,
       timeoutMs: e.LIFECYCLE_WEBHOOK_TIMEOUT_MS,
+      allowPrivateNetworks: e.LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      maxSubscriptionsPerSubject: e.LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT,
     },
     rateLimitPerMinute: e.LIFECYCLE_RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.LIFECYCLE_AUTH_FAILURES_PER_MINUTE,
+    trustProxy: e.LIFECYCLE_TRUST_PROXY,
+    metricsToken: e.LIFECYCLE_METRICS_TOKEN,
+    allowedDockerRepositories: e.LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES,
   };
 }

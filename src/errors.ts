@@ -35,6 +35,11 @@ export class AlreadyExistsError extends LifecycleError {
   readonly code = 'ALREADY_EXISTS';
   readonly status = 409;
 }
+/** Another connector already has this definitionId (SPEC §4). */
+export class DefinitionIdExistsError extends LifecycleError {
+  readonly code = 'DEFINITION_ID_EXISTS';
+  readonly status = 409;
+}
 /** The event is not handled in the connector's current state. */
 export class EventNotAllowedError extends LifecycleError {
   readonly code = 'EVENT_NOT_ALLOWED';

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createServices, type AppServices } from './app-services.js';
+import { GATE_CHECK_INTERVAL_MS } from './acceptance/acceptance-gates.js';
+import { createServices, type AppServices, type ServiceDeps } from './app-services.js';
 import type { Config } from './config.js';
 import { createApp } from './http/create-app.js';
 import { startRedisServer, type RedisServerHandle } from './redis/redis-server.js';
@@ -23,6 +24,8 @@ export interface RunningService {
 export interface StartOptions {
   roles?: ServiceRole[];
   worker?: Partial<WorkerRuntimeOptions>;
+  /** replaceable dependencies (tests): the host name resolver, the clock */
+  deps?: ServiceDeps;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function startService(
       'started a local redis-server (REDIS_URL not set)',
     );
   }
-  const services = createServices(config, logger, redisUrl);
+  const services = createServices(config, logger, redisUrl, options.deps);
 
   let workers: WorkerRuntime | null = null;
   if (roles.has('worker')) {
@@ -79,12 +82,29 @@ export async function startService(
       );
     }
     logger.info({ cron: config.archival.cron }, 'archival sweep scheduled (UTC)');
+    // Ends the gates whose acceptance job failed for good or went missing (SPEC §10).
+    await services.queues.get('timers').upsertJobScheduler(
+      'acceptance-gate-check',
+      { every: GATE_CHECK_INTERVAL_MS },
+      {
+        name: 'checkGates',
+        data: { timer: 'checkGates' },
+        opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
+    );
   }
 
   let server: Server | null = null;
   let url: string | null = null;
   if (roles.has('api')) {
+    const clashes = await services.store.backfillDefinitionIds();
+    for (const clash of clashes) {
+      logger.warn(clash, 'connector shares its definitionId with another one (registered earlier)');
+    }
     server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(services));
+    // Longer than clients' and load balancers' idle timeouts (60 s is common): the server never
+    // closes a kept-alive connection just as a client sends its next request on it.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(config.port, config.host, () => resolve());

@@ -1,5 +1,5 @@
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
-import { acceptanceProcessor } from '../workers/acceptance-worker.js';
+import { acceptanceFailureHandler, acceptanceProcessor } from '../workers/acceptance-worker.js';
 import { catalogProcessor } from '../workers/catalog-worker.js';
 import { deliveryProcessor } from '../workers/delivery-worker.js';
 import { notificationProcessor } from '../workers/notification-worker.js';
@@ -39,6 +39,9 @@ export class WorkerRuntime {
       s.logger.child({ component: 'relay' }),
       {
         consumer: options.consumer,
+        clock: s.clock,
+        deadLetterKey: s.keys.outboxDeadLetters(),
+        onDeadLetter: (reason) => s.metrics.outboxDeadLetters.inc({ reason }),
         ...(options.relayClaimIdleMs !== undefined
           ? { claimIdleMs: options.relayClaimIdleMs }
           : {}),
@@ -51,17 +54,32 @@ export class WorkerRuntime {
     await this.relay.ensureGroup();
     this.relay.start();
     this.add('catalog', catalogProcessor(s.catalog), { concurrency: 8 });
-    this.add(
+    const acceptance = this.add(
       'acceptance',
       acceptanceProcessor({
         store: s.store,
-        service: s.service,
+        gates: s.gates,
         command: s.config.acceptance.command,
         timeoutMs: s.config.acceptance.timeoutMs,
+        environment: s.config.acceptance.environment,
+        secrets: s.config.secrets,
         shutdown: this.shutdown.signal,
       }),
       { concurrency: s.config.acceptance.concurrency },
     );
+    // A job that failed for good ends its gate (SPEC §10); the periodic gate check (the scheduler
+    // role) catches what this handler misses (a crash here, Redis down at that moment).
+    const endGate = acceptanceFailureHandler({ gates: s.gates });
+    const gateLog = s.logger.child({ component: 'worker', queue: 'acceptance' });
+    acceptance.on('failed', (job, err) => {
+      if (!job) return;
+      endGate(job, err).catch((cause: unknown) =>
+        gateLog.error(
+          { jobId: job.id, err: toError(cause) },
+          'could not end the gate of a failed acceptance job; the periodic gate check will',
+        ),
+      );
+    });
     this.add(
       'notifications',
       notificationProcessor({
@@ -75,7 +93,11 @@ export class WorkerRuntime {
     // one slow or dead receiver never delays the others.
     this.add(
       'deliveries',
-      deliveryProcessor({ subscriptions: s.subscriptions, webhooks: s.config.webhooks }),
+      deliveryProcessor({
+        subscriptions: s.subscriptions,
+        client: s.webhookClient,
+        webhooks: s.config.webhooks,
+      }),
       { concurrency: 64 },
     );
     this.add(
@@ -85,6 +107,8 @@ export class WorkerRuntime {
         service: s.service,
         queues: s.queues,
         usageRecovered: (id) => s.sweeper.usageRecovered(id),
+        checkGates: () => s.gates.check(),
+        clock: s.clock,
       }),
       { concurrency: 4 },
     );
@@ -120,7 +144,8 @@ export class WorkerRuntime {
       );
     });
     worker.on('failed', (job) => {
-      const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+      // finishedOn is set only when the job moved to failed (attempts exhausted, unrecoverable).
+      const final = job?.finishedOn !== undefined;
       this.s.metrics.jobs.inc({ queue, outcome: final ? 'failed' : 'retried' });
     });
     worker.on('error', (err) => log.error({ err: toError(err) }, 'worker error'));

@@ -10,17 +10,26 @@ export interface TimerWorkerDeps {
   queues: JobQueues;
   /** whether an automatically deprecated connector's usage recovered (the archival policy) */
   usageRecovered: (connectorId: string) => Promise<boolean>;
+  /** ends the acceptance gates whose job failed for good or went missing */
+  checkGates: () => Promise<unknown>;
+  /** the service's clock */
+  clock: () => Date;
 }
 
-/** Durable timers: ARCHIVE_DUE at a deprecation's archiveAt, and breaking-change reminders. */
+/**
+ * Durable timers: ARCHIVE_DUE at a deprecation's archiveAt, breaking-change reminders, and the
+ * periodic check of open acceptance gates.
+ */
 export function timerProcessor(deps: TimerWorkerDeps) {
   return async (job: Job, token?: string) => {
     const data = timerJob.parse(job.data);
+    if (data.timer === 'checkGates') return deps.checkGates();
     if (data.timer === 'archiveDue') {
       const due = Date.parse(data.archiveAt);
-      if (Date.now() < due) {
+      const early = due - deps.clock().getTime();
+      if (early > 0) {
         // Fired early (clock skew between machines): wait for the real time.
-        await job.moveToDelayed(due, token);
+        await job.moveToDelayed(Date.now() + early, token);
         throw new DelayedError();
       }
       const applied = await deps.service.sendInternal(
@@ -49,7 +58,7 @@ export function timerProcessor(deps: TimerWorkerDeps) {
       id: `${data.id}-reminder`,
       type: 'connector.breaking_change_reminder',
       connectorId: data.connectorId,
-      occurredAt: new Date().toISOString(),
+      occurredAt: deps.clock().toISOString(),
       data: {
         version: data.version,
         daysBefore: data.daysBefore,

@@ -4,24 +4,25 @@
  * - The command line is split into argv with string-argv first; only then are `{connectorId}`,
  *   `{image}` and `{reportDir}` substituted inside each element, so a value with spaces stays one
  *   argument. It is spawned with `shell: false`: nothing is ever interpreted by a shell.
- * - The same values are passed as `CONNECTOR_ID`, `CONNECTOR_IMAGE`, `ACCEPTANCE_REPORT_DIR`.
+ * - The same values are passed as `CONNECTOR_ID`, `CONNECTOR_IMAGE`, `ACCEPTANCE_REPORT_DIR`, on
+ *   top of `env` and nothing else: the service's own environment is never inherited (SPEC §10;
+ *   see command-environment.ts for what the worker passes).
+ * - The values of `secrets` are scrubbed from the output tail and the reason kept about the run.
  * - Passes only on exit code 0 with no failure or error in any JUnit XML under the report dir.
  * - The child runs in its own process group; on timeout or abort the whole group gets SIGKILL, and
  *   after a normal exit any stragglers left in the group are killed as well.
  * - Never throws for a failing command; only for programmer errors (bad input types / timeout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import parseArgsStringToArgv from 'string-argv';
-import {
-  addCounts,
-  emptyCounts,
-  parseJUnitReport,
-  type AcceptanceTestCounts,
-} from './junit-report.js';
+import { emptyCounts, type AcceptanceTestCounts } from './junit-report.js';
+import { OutputTail } from './output-tail.js';
+import { describeJUnitProblems, listFiles, passedReason, scanReports } from './report-scan.js';
+import { scrubSecrets } from './secret-scrubber.js';
 import { readSpecFile } from './spec-file.js';
 
 export type { AcceptanceTestCounts } from './junit-report.js';
@@ -35,8 +36,13 @@ export interface AcceptanceRunInput {
   timeoutMs: number;
   /** When absent, a fresh temp dir is created, and removed afterwards. A given dir is kept. */
   reportDir?: string;
-  /** Base environment (default `process.env`). */
+  /**
+   * The whole environment of the command besides the three variables above (default: empty). The
+   * worker passes `acceptanceEnvironment()`: never the service's own environment.
+   */
   env?: Record<string, string | undefined>;
+  /** Values scrubbed from the output tail and the reason (the service's secret settings). */
+  secrets?: readonly string[];
   /** Abort = kill the process group (used on shutdown); outcome 'error'. */
   signal?: AbortSignal;
 }
@@ -51,7 +57,10 @@ export interface AcceptanceRunResult {
   tests: AcceptanceTestCounts;
   /** JUnit files read, relative to the report dir ('/'-separated; the base name for top-level files). */
   reportFiles: string[];
-  /** The last OUTPUT_TAIL_BYTES (UTF-8) of combined stdout+stderr, cut on a character boundary. */
+  /**
+   * The last OUTPUT_TAIL_BYTES (UTF-8) of combined stdout+stderr, cut on a character boundary, with
+   * every secret replaced by `[redacted]`.
+   */
   outputTail: string;
   startedAt: string;
   finishedAt: string;
@@ -63,10 +72,6 @@ export interface AcceptanceRunResult {
 export const OUTPUT_TAIL_BYTES = 8 * 1024;
 export const REPORT_DIR_PREFIX = 'connector-lifecycle-acceptance-';
 
-/** Report files larger than this are not parsed; the run fails because they cannot be checked. */
-const MAX_REPORT_BYTES = 64 * 1024 * 1024;
-const MAX_REPORT_DEPTH = 16;
-const MAX_REPORT_FILES = 1000;
 /** After the process exits, how long to wait for its output pipes to close. */
 const CLOSE_GRACE_MS = 2000;
 /** setTimeout's largest delay; longer ones fire immediately. */
@@ -77,12 +82,14 @@ export async function runAcceptanceCommand(
   input: AcceptanceRunInput,
 ): Promise<AcceptanceRunResult> {
   validateInput(input);
+  const secrets = input.secrets ?? [];
   const startedAt = new Date();
   const startedMs = performance.now();
   const finish = (
     fields: Omit<AcceptanceRunResult, 'startedAt' | 'finishedAt' | 'durationMs'>,
   ): AcceptanceRunResult => ({
     ...fields,
+    reason: scrubSecrets(fields.reason, secrets),
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     durationMs: Math.max(0, Math.round(performance.now() - startedMs)),
@@ -127,14 +134,14 @@ export async function runAcceptanceCommand(
       arg.replace(PLACEHOLDER, (_match, name: string) => values[name] ?? ''),
     );
     const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(input.env ?? process.env)) {
+    for (const [key, value] of Object.entries(input.env ?? {})) {
       if (value !== undefined) env[key] = value;
     }
     env.CONNECTOR_ID = input.connectorId;
     env.CONNECTOR_IMAGE = input.image;
     env.ACCEPTANCE_REPORT_DIR = reportDir;
 
-    const tail = new OutputTail(OUTPUT_TAIL_BYTES);
+    const tail = new OutputTail(OUTPUT_TAIL_BYTES, secrets);
     const run = await runProcess(argv, env, input.timeoutMs, input.signal, tail);
     const command = argv[0] ?? '';
     if (run.kind === 'spawn-error') return errorResult(spawnErrorReason(command, run.error));
@@ -313,147 +320,6 @@ function spawnErrorReason(command: string, error: unknown): string {
   if (code === 'ENOENT') return `command not found: ${command}`;
   if (code === 'EACCES') return `permission denied: ${command}`;
   return `cannot start ${command}: ${errorMessage(error)}`;
-}
-
-/** A rolling tail of text; memory stays bounded whatever the volume of output. */
-class OutputTail {
-  private text = '';
-  constructor(private readonly maxBytes: number) {}
-
-  push(chunk: string): void {
-    this.text += chunk;
-    // Each UTF-16 code unit is at least one UTF-8 byte, so maxBytes code units are always enough.
-    if (this.text.length > 2 * this.maxBytes) this.text = this.text.slice(-this.maxBytes);
-  }
-
-  toString(): string {
-    let text = this.text.slice(-this.maxBytes);
-    // Slicing may have split a surrogate pair: drop the orphaned low half.
-    if (isLowSurrogate(text.charCodeAt(0))) text = text.slice(1);
-    const bytes = Buffer.from(text, 'utf8');
-    if (bytes.length <= this.maxBytes) return text;
-    let start = bytes.length - this.maxBytes;
-    // Never start inside a UTF-8 sequence.
-    while (start < bytes.length && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++;
-    return bytes.subarray(start).toString('utf8');
-  }
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reports
-
-interface ReportScan {
-  counts: AcceptanceTestCounts;
-  files: string[];
-  failing: { file: string; failures: number; errors: number }[];
-  ignored: string[];
-  unreadable: { file: string; reason: string }[];
-}
-
-async function scanReports(reportDir: string): Promise<ReportScan> {
-  const scan: ReportScan = {
-    counts: emptyCounts(),
-    files: [],
-    failing: [],
-    ignored: [],
-    unreadable: [],
-  };
-  const xmlFiles: string[] = [];
-  await collectXmlFiles(reportDir, '', 0, xmlFiles, scan);
-  for (const relative of xmlFiles) {
-    const absolute = path.join(reportDir, ...relative.split('/'));
-    let xml: string;
-    try {
-      const info = await stat(absolute);
-      if (info.size > MAX_REPORT_BYTES) {
-        scan.unreadable.push({ file: relative, reason: `larger than ${MAX_REPORT_BYTES} bytes` });
-        continue;
-      }
-      xml = await readFile(absolute, 'utf8');
-    } catch (err) {
-      scan.unreadable.push({ file: relative, reason: errorMessage(err) });
-      continue;
-    }
-    const counts = parseJUnitReport(xml);
-    if (!counts) {
-      scan.ignored.push(relative);
-      continue;
-    }
-    scan.files.push(relative);
-    scan.counts = addCounts(scan.counts, counts);
-    if (counts.failures > 0 || counts.errors > 0) {
-      scan.failing.push({ file: relative, failures: counts.failures, errors: counts.errors });
-    }
-  }
-  return scan;
-}
-
-/** Regular `*.xml` files under dir, sorted, '/'-separated and relative; symlinks are not followed. */
-async function collectXmlFiles(
-  root: string,
-  relativeDir: string,
-  depth: number,
-  out: string[],
-  scan: ReportScan,
-): Promise<void> {
-  let entries;
-  try {
-    entries = await readdir(path.join(root, ...relativeDir.split('/')), { withFileTypes: true });
-  } catch (err) {
-    // The report dir itself may legitimately be gone (the command removed it): no reports.
-    if (relativeDir === '' && (err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    scan.unreadable.push({ file: relativeDir || '.', reason: errorMessage(err) });
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (depth + 1 > MAX_REPORT_DEPTH) continue;
-      await collectXmlFiles(root, relative, depth + 1, out, scan);
-    } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.xml')) {
-      if (out.length >= MAX_REPORT_FILES) {
-        scan.unreadable.push({ file: relative, reason: `more than ${MAX_REPORT_FILES} XML files` });
-        return;
-      }
-      out.push(relative);
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reasons
-
-function passedReason(reports: ReportScan): string {
-  const { total, passed, skipped } = reports.counts;
-  if (reports.files.length === 0) return 'exit code 0 (no JUnit report found)';
-  const skippedNote = skipped > 0 ? `, ${skipped} skipped` : '';
-  if (passed === total) return `exit code 0 and ${plural(passed, 'test')} passed${skippedNote}`;
-  return `exit code 0 and ${passed} of ${plural(total, 'test')} passed${skippedNote}`;
-}
-
-function describeJUnitProblems(failing: ReportScan['failing']): string | undefined {
-  if (failing.length === 0) return undefined;
-  const failures = failing.reduce((sum, f) => sum + f.failures, 0);
-  const errors = failing.reduce((sum, f) => sum + f.errors, 0);
-  const parts: string[] = [];
-  if (failures > 0) parts.push(plural(failures, 'failure'));
-  if (errors > 0) parts.push(plural(errors, 'error'));
-  const where = failing.length === 1 ? 'JUnit report' : 'JUnit reports';
-  return `${parts.join(' and ')} in ${where} ${listFiles(failing.map((f) => f.file))}`;
-}
-
-function listFiles(files: string[], max = 5): string {
-  if (files.length <= max) return files.join(', ');
-  return `${files.slice(0, max).join(', ')} and ${files.length - max} more`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function seconds(ms: number): string {

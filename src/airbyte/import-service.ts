@@ -3,13 +3,13 @@ import { MACHINE_VERSION } from '../../machines/connector-machine.js';
 import type { ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
 import type { ConnectorContext } from '../../machines/connector-types.js';
 import type { Principal } from '../auth/roles.js';
-import { ConcurrentChangeError, LifecycleError } from '../errors.js';
+import { ConcurrentChangeError, DefinitionIdExistsError, LifecycleError } from '../errors.js';
+import { assertDockerRepositoryAllowed } from '../lifecycle/docker-repository-policy.js';
 import type { LifecycleService, PreparedEvent } from '../lifecycle/lifecycle-service.js';
 import type { ConnectorStore } from '../store/connector-store.js';
 import type { ConnectorRecord, StoredConnector } from '../store/records.js';
 import type { DocumentError } from './airbyte-schemas.js';
 import { driftOf, importedSupportLevel, releaseFor, type DriftField } from './connector-drift.js';
-import { definitionIdOwners } from './definition-id-owners.js';
 import type { ExportOptions } from './export-source.js';
 import type { ImportedConnector, ImportFormat, ParsedDocument } from './imported-connector.js';
 import { parseMetadataText } from './metadata-document.js';
@@ -68,7 +68,15 @@ export interface ImportServiceDeps {
   service: LifecycleService;
   lifecycle: ConnectorLifecycle;
   options: ExportOptions;
+  /** LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES (empty: any) */
+  allowedDockerRepositories?: readonly string[];
   clock?: () => Date;
+}
+
+/** Where a document names its definitionId. */
+function definitionIdPath(doc: Doc): string {
+  const name = doc.format === 'registry' ? `${doc.connector.type}DefinitionId` : 'definitionId';
+  return `${doc.prefix}${name}`;
 }
 
 export class ImportService {
@@ -118,6 +126,18 @@ export class ImportService {
         ]);
         return;
       }
+      try {
+        assertDockerRepositoryAllowed(
+          parsed.connector.dockerRepository,
+          this.deps.allowedDockerRepositories ?? [],
+        );
+      } catch (err) {
+        if (!(err instanceof LifecycleError)) throw err;
+        refuse({ index, id: parsed.connector.id }, err.code, [
+          { path: `${prefix}dockerRepository`, message: err.message },
+        ]);
+        return;
+      }
       const doc = { index, format, connector: parsed.connector, prefix };
       firstById.set(doc.connector.id, doc);
       docs.push(doc);
@@ -139,30 +159,31 @@ export class ImportService {
       else fresh.push(doc);
     });
 
-    // 3. New connectors: definitionId unique, then one pipelined commit for all.
+    // 3. New connectors: definitionId unique, then one pipelined commit for all. The commit claims
+    // the definitionId atomically, so a concurrent registration cannot take it in between.
     const creations: { doc: Doc; prepared: PreparedEvent }[] = [];
-    if (fresh.length > 0) {
-      const owners = await definitionIdOwners(this.deps.store);
-      const claimed = new Map<string, Doc>();
-      for (const doc of fresh) {
-        const definitionId = doc.connector.definitionId;
-        const owner = owners.get(definitionId);
-        const sibling = claimed.get(definitionId);
-        if (owner || sibling) {
-          refuse({ index: doc.index, id: doc.connector.id }, 'DEFINITION_ID_EXISTS', [
-            {
-              path: `${doc.prefix}${doc.format === 'registry' ? `${doc.connector.type}DefinitionId` : 'definitionId'}`,
-              message: owner
-                ? `definitionId ${definitionId} belongs to connector "${owner}"`
-                : `definitionId ${definitionId} is also claimed by document ${sibling!.index} of this import`,
-            },
-          ]);
-          continue;
-        }
-        claimed.set(definitionId, doc);
-        creations.push({ doc, prepared: this.creation(doc, request, actor, requestId) });
+    const holders = await this.deps.store.definitionIdHolders(
+      fresh.map((doc) => doc.connector.definitionId),
+    );
+    const claimed = new Map<string, Doc>();
+    fresh.forEach((doc, i) => {
+      const definitionId = doc.connector.definitionId;
+      const owner = holders[i];
+      const sibling = claimed.get(definitionId);
+      if (owner || sibling) {
+        refuse({ index: doc.index, id: doc.connector.id }, 'DEFINITION_ID_EXISTS', [
+          {
+            path: definitionIdPath(doc),
+            message: owner
+              ? `definitionId ${definitionId} belongs to connector "${owner}"`
+              : `definitionId ${definitionId} is also claimed by document ${sibling!.index} of this import`,
+          },
+        ]);
+        return;
       }
-    }
+      claimed.set(definitionId, doc);
+      creations.push({ doc, prepared: this.creation(doc, request, actor, requestId) });
+    });
 
     // 4. Existing connectors: compare; apply a greater tag through the machine when asked.
     const outcomes = existing.map(([doc, current]) => ({
@@ -178,8 +199,13 @@ export class ImportService {
       results.forEach((result, i) => {
         const { doc } = creations[i]!;
         if (result instanceof LifecycleError) {
+          // DEFINITION_ID_EXISTS: another connector claimed it since the check above.
+          const path =
+            result instanceof DefinitionIdExistsError
+              ? definitionIdPath(doc)
+              : `${doc.prefix}dockerRepository`;
           refuse({ index: doc.index, id: doc.connector.id }, result.code, [
-            { path: `${doc.prefix}dockerRepository`, message: result.message },
+            { path, message: result.message },
           ]);
         } else {
           report.created.push(doc.connector.id);
@@ -263,7 +289,7 @@ export class ImportService {
         code: 'DEFINITION_ID_MISMATCH',
         errors: [
           {
-            path: `${doc.prefix}${doc.format === 'registry' ? `${candidate.type}DefinitionId` : 'definitionId'}`,
+            path: definitionIdPath(doc),
             message: `differs from the stored definitionId ${current.context.definitionId} of "${candidate.id}"`,
           },
         ],

@@ -7,6 +7,11 @@ import {
   type ExportOptions,
   type ExportSource,
 } from './export-source.js';
+import type {
+  RegistryDestination,
+  RegistryDocument,
+  RegistrySource,
+} from '../http/contract/registry-document.js';
 
 /**
  * A connector as an entry of Airbyte's registry (`ConnectorRegistrySourceDefinition` /
@@ -92,18 +97,17 @@ export function registryEntry(source: ExportSource, options: ExportOptions): Reg
   return out;
 }
 
-export interface Registry {
-  sources: RegistryEntry[];
-  destinations: RegistryEntry[];
-}
-
-/** Airbyte's registry (`ConnectorRegistryV0`): sources and destinations, in the given order. */
-export function toRegistry(sources: ExportSource[], options: ExportOptions): Registry {
-  const registry: Registry = { sources: [], destinations: [] };
+/**
+ * Airbyte's registry (`ConnectorRegistryV0`): sources and destinations, in the given order. The
+ * entries are built field by field above (with the kept fields of an imported document); their
+ * shape is the contract's, which the response-contract test checks against real answers.
+ */
+export function toRegistry(sources: ExportSource[], options: ExportOptions): RegistryDocument {
+  const registry: RegistryDocument = { sources: [], destinations: [] };
   for (const source of sources) {
-    (source.type === 'source' ? registry.sources : registry.destinations).push(
-      registryEntry(source, options),
-    );
+    const entry = registryEntry(source, options);
+    if (source.type === 'source') registry.sources.push(entry as RegistrySource);
+    else registry.destinations.push(entry as RegistryDestination);
   }
   return registry;
 }

@@ -1,23 +1,30 @@
 import type { Redis } from 'ioredis';
 import {
+  ageCountsFrom,
   archivalReasons,
   describeReasons,
   isOldEnough,
   usageWindowDates,
+  type ArchivalReason,
   type ArchivalSettings,
 } from '../../machines/archival-policy.js';
 import { DAY_MS } from '../../machines/time.js';
 import type { Config } from '../config.js';
-import { EventNotAllowedError, LifecycleError, toError } from '../errors.js';
+import { ConcurrentChangeError, EventNotAllowedError, LifecycleError, toError } from '../errors.js';
 import type { LifecycleService } from '../lifecycle/lifecycle-service.js';
 import type { ConnectorStore } from '../store/connector-store.js';
 import type { Keys } from '../store/keys.js';
 import type { StoredConnector } from '../store/records.js';
 import type { UsageStore } from '../usage/usage-store.js';
+import { SweepLock } from './sweep-lock.js';
 import type { SweepCandidate, SweepRecord, SweepStore } from './sweep-store.js';
 
 const LOAD_BATCH = 1000;
 const PARALLEL_DEPRECATIONS = 16;
+/** A connector changed under the sweep this often in a row is left for the next sweep. */
+const MAX_COMMIT_ATTEMPTS = 5;
+/** The sweep lock's lifetime; it is renewed every third of it while the sweep runs. */
+const LOCK_TTL_MS = 60_000;
 
 /** Another sweep holds the lock; the job is retried shortly. */
 export class SweepBusyError extends LifecycleError {
@@ -26,11 +33,32 @@ export class SweepBusyError extends LifecycleError {
   override readonly retryable = true;
 }
 
+/** The sweep lock was lost (the process stalled longer than its lifetime): the sweep stops. */
+export class SweepLockLostError extends LifecycleError {
+  readonly code = 'SWEEP_LOCK_LOST';
+  readonly status = 409;
+  override readonly retryable = true;
+}
+
+/** Points where tests (or tracing) run code in the middle of a sweep. */
+export interface SweepHooks {
+  /** after the scan, before any change */
+  afterScan?: (candidates: readonly SweepCandidate[]) => Promise<void>;
+  /** after a candidate was judged again with fresh data, right before its commit */
+  beforeCommit?: (connectorId: string) => Promise<void>;
+}
+
 /**
  * The automated archival sweep (SPEC §8): finds low-usage and unmaintained connectors in bulk,
  * deprecates community ones automatically and suggests a review of certified ones. One sweep runs
- * at a time (a Redis lock); each deprecation is a compare-and-set on a connector still in
- * community.active, so two sweeps never deprecate anything twice.
+ * at a time (a Redis lock, renewed while the sweep runs).
+ *
+ * A deprecation is committed only if the connector is still a candidate at the version being
+ * changed (SPEC §10): right before the commit the candidate is judged again on fresh data (its
+ * state, age, last release and usage), and the commit is a compare-and-set on both the connector's
+ * version (a release moves it) and its usage stamp (a usage report moves it). A lost
+ * compare-and-set judges again; so a release or a usage report that arrives after the scan wins,
+ * and two sweeps never deprecate anything twice.
  */
 export class ArchivalSweeper {
   constructor(
@@ -43,6 +71,9 @@ export class ArchivalSweeper {
       service: LifecycleService;
       config: Config;
       clock?: () => Date;
+      hooks?: SweepHooks;
+      /** the sweep lock's lifetime (default 60 s); renewed every third of it */
+      lockTtlMs?: number;
     },
   ) {}
 
@@ -68,43 +99,39 @@ export class ArchivalSweeper {
   }
 
   async run(record: SweepRecord): Promise<SweepRecord> {
-    const lockKey = this.deps.keys.sweepLock();
-    const locked = await this.deps.redis.set(lockKey, record.id, 'PX', 10 * 60_000, 'NX');
-    if (locked !== 'OK' && (await this.deps.redis.get(lockKey)) !== record.id) {
-      throw new SweepBusyError('Another archival sweep is running.');
-    }
+    const lock = await SweepLock.acquire(
+      this.deps.redis,
+      this.deps.keys.sweepLock(),
+      record.id,
+      this.deps.lockTtlMs ?? LOCK_TTL_MS,
+    );
+    if (!lock) throw new SweepBusyError('Another archival sweep is running.');
     const noticeDays = this.deps.config.policy.archivalNoticeDays;
     let current: SweepRecord = {
       ...record,
       status: 'running',
-      startedAt: new Date().toISOString(),
+      startedAt: this.now().toISOString(),
       settings: { ...this.settings, noticeDays },
       candidates: [],
       error: null,
     };
-    await this.deps.sweeps.save(current);
     try {
+      await this.deps.sweeps.save(current);
       current = {
         ...current,
-        ...(await this.sweep(current)),
+        ...(await this.sweep(current, lock)),
         status: 'completed',
-        finishedAt: new Date().toISOString(),
+        finishedAt: this.now().toISOString(),
       };
     } catch (err) {
       current = {
         ...current,
         status: 'failed',
-        finishedAt: new Date().toISOString(),
+        finishedAt: this.now().toISOString(),
         error: toError(err).message,
       };
     } finally {
-      // Release only our own lock.
-      await this.deps.redis.eval(
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-        1,
-        lockKey,
-        record.id,
-      );
+      await lock.release();
     }
     await this.deps.sweeps.save(current);
     return current;
@@ -112,6 +139,7 @@ export class ArchivalSweeper {
 
   private async sweep(
     record: SweepRecord,
+    lock: SweepLock,
   ): Promise<Pick<SweepRecord, 'scanned' | 'candidates' | 'summary'>> {
     const now = this.now();
     const dates = usageWindowDates(now, this.settings.usageWindowDays);
@@ -128,7 +156,11 @@ export class ArchivalSweeper {
           (c): c is StoredConnector =>
             c !== null &&
             c.state === `${level}.active` &&
-            isOldEnough(c.createdAt, now, this.settings),
+            isOldEnough(
+              { createdAt: c.createdAt, activeSince: c.context.activeSince },
+              now,
+              this.settings,
+            ),
         );
         oldEnough += loaded.length;
         const totals = await this.deps.usage.totals(
@@ -153,14 +185,17 @@ export class ArchivalSweeper {
         }
       }
     }
+    await this.deps.hooks?.afterScan?.(candidates);
     if (!record.dryRun) {
       for (let i = 0; i < candidates.length; i += PARALLEL_DEPRECATIONS) {
+        if (lock.lost)
+          throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
         await Promise.all(
           candidates
             .slice(i, i + PARALLEL_DEPRECATIONS)
             .map((candidate) =>
               candidate.supportLevel === 'community'
-                ? this.deprecate(record, candidate)
+                ? this.deprecate(record, candidate, lock)
                 : this.suggestReview(record, candidate),
             ),
         );
@@ -180,27 +215,99 @@ export class ArchivalSweeper {
     };
   }
 
-  private async deprecate(record: SweepRecord, candidate: SweepCandidate): Promise<void> {
-    try {
-      const result = await this.deps.service.sendAsSystem(
-        candidate.connectorId,
-        {
-          type: 'DEPRECATE',
-          reason: `Automated archival: ${candidate.description}`,
-          noticeDays: this.deps.config.policy.archivalNoticeDays,
-          automated: true,
-        },
-        { actor: 'archival-sweep', eventId: `sweep-${record.id}-${candidate.connectorId}` },
-      );
-      if (result.kind === 'accepted') {
-        candidate.action = 'deprecated';
-        candidate.archiveAt = result.connector.context.deprecation?.archiveAt;
+  /**
+   * Deprecates a candidate if it still is one: judged again on fresh data, committed with a
+   * compare-and-set on its version and usage stamp, judged again when either moved.
+   */
+  private async deprecate(
+    record: SweepRecord,
+    candidate: SweepCandidate,
+    lock: SweepLock,
+  ): Promise<void> {
+    const id = candidate.connectorId;
+    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+      if (lock.lost) throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
+      const fresh = await this.judgeAgain(id);
+      if (fresh.kind === 'skip') {
+        candidate.action = 'skipped';
+        candidate.detail = fresh.detail;
+        return;
       }
-    } catch (err) {
-      if (!(err instanceof EventNotAllowedError)) throw err;
-      candidate.action = 'skipped';
-      candidate.detail = `no longer community.active (${String(err.details.state)})`;
+      candidate.reasons = fresh.reasons;
+      candidate.description = describeReasons(fresh.reasons);
+      await this.deps.hooks?.beforeCommit?.(id);
+      try {
+        const result = await this.deps.service.sendAsSystemOnce(
+          fresh.connector,
+          {
+            type: 'DEPRECATE',
+            reason: `Automated archival: ${candidate.description}`,
+            noticeDays: this.deps.config.policy.archivalNoticeDays,
+            automated: true,
+          },
+          {
+            actor: 'archival-sweep',
+            eventId: `sweep-${record.id}-${id}`,
+            guard: { key: this.deps.keys.usageStamp(id), value: fresh.usageStamp },
+          },
+        );
+        if (result.kind === 'accepted') {
+          candidate.action = 'deprecated';
+          candidate.archiveAt = result.connector.context.deprecation?.archiveAt;
+        }
+        return;
+      } catch (err) {
+        if (err instanceof ConcurrentChangeError) continue; // a release or usage came in: judge again
+        if (!(err instanceof EventNotAllowedError)) throw err;
+        candidate.action = 'skipped';
+        candidate.detail = `no longer community.active (${String(err.details.state)})`;
+        return;
+      }
     }
+    candidate.action = 'skipped';
+    candidate.detail = `changed ${MAX_COMMIT_ATTEMPTS} times while the sweep judged it; left for the next sweep`;
+  }
+
+  /**
+   * A candidate judged again with fresh data. The usage stamp is read first: a usage report after
+   * that read moves the stamp, so the commit's compare-and-set catches it.
+   */
+  private async judgeAgain(id: string): Promise<
+    | { kind: 'skip'; detail: string }
+    | {
+        kind: 'candidate';
+        connector: StoredConnector;
+        usageStamp: string;
+        reasons: ArchivalReason[];
+      }
+  > {
+    const usageStamp = await this.deps.usage.stamp(id);
+    const connector = await this.deps.store.get(id);
+    if (!connector) return { kind: 'skip', detail: 'no longer exists' };
+    if (connector.state !== 'community.active') {
+      return { kind: 'skip', detail: `no longer community.active (${connector.state})` };
+    }
+    const now = this.now();
+    const age = { createdAt: connector.createdAt, activeSince: connector.context.activeSince };
+    if (!isOldEnough(age, now, this.settings)) {
+      return { kind: 'skip', detail: `no longer old enough (counted from ${ageCountsFrom(age)})` };
+    }
+    const totals = await this.deps.usage.totals(
+      [id],
+      usageWindowDates(now, this.settings.usageWindowDays),
+    );
+    const reasons = archivalReasons(
+      { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
+      now,
+      this.settings,
+    );
+    if (reasons.length === 0) {
+      return {
+        kind: 'skip',
+        detail: 'no longer a candidate: a release or usage report arrived after the scan',
+      };
+    }
+    return { kind: 'candidate', connector, usageStamp, reasons };
   }
 
   /** Certified connectors are never archived automatically: their maintainers are told instead. */
@@ -221,7 +328,7 @@ export class ArchivalSweeper {
         id: `${eventId}-review`,
         connectorId: candidate.connectorId,
         eventId,
-        occurredAt: new Date().toISOString(),
+        occurredAt: this.now().toISOString(),
         effect: {
           kind: 'notify',
           type: 'connector.review_suggested',

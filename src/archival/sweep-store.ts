@@ -50,6 +50,8 @@ export class SweepStore {
 
   /** Creates the record unless it exists (a retried or duplicate job keeps the first). */
   async create(record: SweepRecord): Promise<boolean> {
+    // Indexed first: an id whose record is missing (expired, or a crash in between) is skipped.
+    await this.redis.zadd(this.keys.sweepIndex(), 'NX', Date.parse(record.createdAt), record.id);
     const set = await this.redis.set(
       this.keys.sweep(record.id),
       JSON.stringify(record),
@@ -67,6 +69,16 @@ export class SweepStore {
   async get(id: string): Promise<SweepRecord | null> {
     const raw = await this.redis.get(this.keys.sweep(id));
     return raw ? (JSON.parse(raw) as SweepRecord) : null;
+  }
+
+  /** The newest sweeps first, at most `limit`; ids whose records expired leave the index. */
+  async list(limit: number): Promise<SweepRecord[]> {
+    const index = this.keys.sweepIndex();
+    await this.redis.zremrangebyscore(index, '-inf', Date.now() - TTL_SECONDS * 1000);
+    const ids = await this.redis.zrevrange(index, 0, limit - 1);
+    if (!ids.length) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.keys.sweep(id)));
+    return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as SweepRecord] : []));
   }
 }
 

@@ -8,6 +8,9 @@ export interface Principal {
   tokenId: string;
 }
 
+/** What GET /v1/whoami answers: the caller's subject and role. */
+export type WhoAmI = Pick<Principal, 'subject' | 'role'>;
+
 export function hasRole(principal: Pick<Principal, 'role'>, needed: Role): boolean {
   return ROLES.indexOf(principal.role) >= ROLES.indexOf(needed);
 }

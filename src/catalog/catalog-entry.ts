@@ -1,38 +1,15 @@
 import { splitState } from '../../machines/connector-lifecycle.js';
-import {
-  emptyAirbyteFields,
-  type AirbyteFields,
-  type BreakingChange,
-  type ConnectorType,
-  type Deprecation,
-} from '../../machines/connector-types.js';
+import { emptyAirbyteFields } from '../../machines/connector-types.js';
 import type { ExportSource } from '../airbyte/export-source.js';
 import type { StoredConnector } from '../store/records.js';
+import type { CatalogEntry } from '../http/contract/catalog-document.js';
 
 /** A connector as listed in the public catalog (never custom or archived ones). */
-export interface CatalogEntry extends AirbyteFields {
-  id: string;
-  definitionId: string;
-  name: string;
-  type: ConnectorType;
-  language: string | null;
-  dockerRepository: string;
-  dockerImageTag: string;
-  cdkVersion: string | null;
-  supportLevel: 'community' | 'certified';
-  status: string;
-  maintainers: string[];
-  deprecation: Deprecation | null;
-  breakingChanges: Record<string, BreakingChange>;
-  version: number;
-  updatedAt: string;
-}
-
-const LISTED = new Set(['community', 'certified']);
+export type { CatalogEntry };
 
 export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null {
   const { supportLevel, status } = splitState(connector.state);
-  if (!LISTED.has(supportLevel)) return null;
+  if (supportLevel !== 'community' && supportLevel !== 'certified') return null;
   const c = connector.context;
   return {
     id: c.id,
@@ -43,7 +20,7 @@ export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null 
     dockerRepository: c.dockerRepository,
     dockerImageTag: c.dockerImageTag,
     cdkVersion: c.cdkVersion,
-    supportLevel: supportLevel as CatalogEntry['supportLevel'],
+    supportLevel,
     status,
     maintainers: c.maintainers,
     deprecation: c.deprecation,
@@ -58,6 +35,7 @@ export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null 
     releaseDate: c.releaseDate,
     spec: c.spec,
     airbyte: c.airbyte,
+    lastReleaseAt: c.lastReleaseAt,
     version: connector.version,
     updatedAt: connector.updatedAt,
   };

@@ -1,7 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { hasRole, type Principal, type Role } from '../auth/roles.js';
 import type { TokenStore } from '../auth/token-store.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { clientAddress, type AuthFailureLimit } from './auth-failure-limit.js';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -12,22 +14,52 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** `Authorization: Bearer <token>` → res.locals.principal, or 401 for a present but bad token. */
-export function authenticate(tokens: TokenStore): RequestHandler {
+/**
+ * `Authorization: Bearer <token>` → res.locals.principal, or 401 for a present but bad token; such
+ * a failure counts against the client address (a missing header does not).
+ */
+export function authenticate(tokens: TokenStore, failures: AuthFailureLimit): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     if (header === undefined) return next();
     const token = tokenFromHeader(header.trim());
     if (!token) {
+      await failures.recordFailure(clientAddress(req));
       res.set('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedError('The Authorization header must be "Bearer <token>".');
     }
     const principal = await tokens.authenticate(token);
     if (!principal) {
+      await failures.recordFailure(clientAddress(req));
       res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new UnauthorizedError('The token is unknown or revoked.');
     }
     res.locals.principal = principal;
+    next();
+  };
+}
+
+/**
+ * Only `Authorization: Bearer <expected>` passes (e.g. LIFECYCLE_METRICS_TOKEN for /metrics): 401
+ * otherwise, and a wrong or malformed one counts as a failed authentication.
+ */
+export function requireBearer(expected: string, failures: AuthFailureLimit): RequestHandler {
+  const expectedHash = createHash('sha256').update(expected, 'utf8').digest();
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization');
+    if (header === undefined) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new UnauthorizedError('This endpoint needs a token: Authorization: Bearer <token>.');
+    }
+    const bearer = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header.trim());
+    const hash = createHash('sha256')
+      .update(bearer?.[1] ?? '', 'utf8')
+      .digest();
+    if (!bearer || !timingSafeEqual(hash, expectedHash)) {
+      await failures.recordFailure(clientAddress(req));
+      res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw new UnauthorizedError('The token is not the one this endpoint needs.');
+    }
     next();
   };
 }

@@ -1,8 +1,12 @@
 import { splitState, type ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
 import type { StoredConnector } from '../store/records.js';
+import type { Connector } from './contract/connector.js';
 
-/** A connector as the API returns it. */
-export function connectorView(connector: StoredConnector, lifecycle: ConnectorLifecycle) {
+/** A connector as the API returns it (its type is the contract's: ./contract/connector.ts). */
+export function connectorView(
+  connector: StoredConnector,
+  lifecycle: ConnectorLifecycle,
+): Connector {
   const c = connector.context;
   const { supportLevel, status } = splitState(connector.state);
   return {

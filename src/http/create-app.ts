@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
-import { authenticate, requireRole } from './auth-middleware.js';
-import { DOCS_CONTENT_SECURITY_POLICY, renderDocsPage } from './docs-page.js';
+import { AuthFailureLimit, refuseLockedOutClients } from './auth-failure-limit.js';
+import { authenticate, requireBearer, requireRole } from './auth-middleware.js';
+import { BODY_LIMIT_OVERRIDES, DEFAULT_BODY_LIMIT } from './body-limits.js';
+import { DASHBOARD_PATH, dashboard } from './dashboard.js';
 import { idempotency } from './idempotency.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { ApiReference } from './openapi.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { rateLimit } from './rate-limit.js';
 import { observeRequests } from './request-observer.js';
@@ -16,13 +18,9 @@ import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { referenceRoutes } from './routes/reference-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
-
-const BODY_LIMIT = '1mb';
-const USAGE_BODY_LIMIT = '8mb';
-/** 1,000 metadata.yaml documents and more (SPEC §11). */
-const IMPORT_BODY_LIMIT = '16mb';
 
 function hasBody(req: Request): boolean {
   return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
@@ -34,6 +32,9 @@ export function createApp(s: AppServices): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Which proxies' X-Forwarded-For to believe for req.ip (LIFECYCLE_TRUST_PROXY, SPEC §10).
+  app.set('trust proxy', s.config.trustProxy);
+  const authFailures = new AuthFailureLimit(s.redis, s.keys, s.config.authFailuresPerMinute);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
@@ -47,21 +48,19 @@ export function createApp(s: AppServices): express.Express {
   });
 
   app.use(observeRequests(s.logger, s.metrics));
-  app.use(healthRoutes(s));
-  const apiReference = buildOpenApiDocument();
-  const docsHtml = renderDocsPage(apiReference);
-  app.get('/openapi.json', (_req: Request, res: Response) => {
-    res.json(apiReference);
-  });
-  app.get('/docs', (_req: Request, res: Response) => {
-    res.type('html').set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY).send(docsHtml);
-  });
-  app.get('/metrics', async (_req: Request, res: Response) => {
-    res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
-  });
+  app.use(refuseLockedOutClients(authFailures));
+  // SPEC §10: /metrics needs LIFECYCLE_METRICS_TOKEN when it is set.
+  if (s.config.metricsToken)
+    app.use('/metrics', requireBearer(s.config.metricsToken, authFailures));
+  // Every route is mounted through the reference, which documents it (GET /openapi.json, /docs).
+  const reference = new ApiReference();
+  app.use(reference.mount('', healthRoutes(s)));
+  app.use(reference.mount('', referenceRoutes(reference)));
+  // The maintainers' dashboard (SPEC §13): static files, every asset served here.
+  app.use(DASHBOARD_PATH, dashboard());
   app.use(
     QUEUE_DASHBOARD_PATH,
-    authenticate(s.tokens),
+    authenticate(s.tokens, authFailures),
     (_req: Request, res: Response, next: NextFunction) => {
       // Browsers get a login prompt: the admin token is the password.
       if (!res.locals.principal) res.set('WWW-Authenticate', 'Basic realm="connector-lifecycle"');
@@ -79,31 +78,28 @@ export function createApp(s: AppServices): express.Express {
     next();
   });
   const jsonTypes = ['application/json', 'application/*+json'];
-  // Usage batches of 10,000 entries are larger than 1 MB; every other body is limited to 1 MB.
+  // Body limits: ./body-limits.ts (a path with its own limit first; a parsed body is not re-read).
   const keepRaw = (_req: Request, res: Response, buf: Buffer) => {
     res.locals.rawBody = buf;
   };
+  for (const [path, limit] of Object.entries(BODY_LIMIT_OVERRIDES)) {
+    app.use(path, express.json({ limit, strict: false, type: jsonTypes, verify: keepRaw }));
+  }
   app.use(
-    '/v1/usage',
-    express.json({ limit: USAGE_BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }),
+    express.json({ limit: DEFAULT_BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }),
   );
-  app.use(
-    '/v1/imports',
-    express.json({ limit: IMPORT_BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }),
-  );
-  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: jsonTypes, verify: keepRaw }));
 
   const v1 = express.Router();
-  v1.use(authenticate(s.tokens));
+  v1.use(authenticate(s.tokens, authFailures));
   v1.use(rateLimit(s.redis, s.keys, s.config.rateLimitPerMinute));
   v1.use(idempotency(s.redis, s.keys));
-  v1.use(catalogRoutes(s));
-  v1.use(tokenRoutes(s));
-  v1.use(connectorRoutes(s));
-  v1.use(subscriptionRoutes(s));
-  v1.use(archivalRoutes(s));
-  v1.use(importRoutes(s));
-  v1.use(airbyteRoutes(s));
+  v1.use(reference.mount('/v1', catalogRoutes(s)));
+  v1.use(reference.mount('/v1', tokenRoutes(s)));
+  v1.use(reference.mount('/v1', connectorRoutes(s)));
+  v1.use(reference.mount('/v1', subscriptionRoutes(s)));
+  v1.use(reference.mount('/v1', archivalRoutes(s)));
+  v1.use(reference.mount('/v1', importRoutes(s)));
+  v1.use(reference.mount('/v1', airbyteRoutes(s)));
   app.use('/v1', v1);
 
   app.use((req: Request, res: Response) => {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { LifecycleError, toError } from '../errors.js';
+import { describeBodyLimits } from './body-limits.js';
 
 const TITLES: Record<number, string> = {
   400: 'Invalid input',
@@ -53,7 +54,7 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'entity.too.large': [
     413,
     'PAYLOAD_TOO_LARGE',
-    'The request body is too large (1 MB; 8 MB for /v1/usage).',
+    `The request body is too large (${describeBodyLimits()}).`,
   ],
   'entity.parse.failed': [400, 'INVALID_JSON', 'The request body is not valid JSON.'],
   'encoding.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.'],
@@ -71,6 +72,7 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof LifecycleError) {
+      if (err.retryable) res.locals.retryable = true;
       if (err.status >= 500) logger.error({ err, requestId: res.locals.requestId }, err.message);
       sendProblem(res, err.status, err.code, err.message, err.details);
       return;
@@ -85,17 +87,20 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, bodyError.status, 'BAD_REQUEST', 'The request could not be read.');
       return;
     }
-    if (isRedisUnavailable(err)) {
+    const unavailable = redisUnavailability(err);
+    if (unavailable) {
       logger.warn(
         { err: toError(err).message, requestId: res.locals.requestId },
-        'redis unavailable',
+        unavailable === 'unreachable' ? 'redis unavailable' : 'redis refuses writes',
       );
       res.set('Retry-After', '5');
       sendProblem(
         res,
         503,
         'REDIS_UNAVAILABLE',
-        'The store is unreachable right now; nothing was changed. Retry shortly.',
+        unavailable === 'unreachable'
+          ? 'The store is unreachable right now; nothing was changed. Retry shortly.'
+          : 'The store cannot serve this request right now (read-only, out of memory, unable to persist or busy); nothing was changed. Retry shortly.',
       );
       return;
     }
@@ -107,13 +112,40 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** ioredis' ways of saying the connection is gone (the request was not executed or not answered). */
-function isRedisUnavailable(err: unknown): boolean {
+/**
+ * Why Redis cannot serve the request now, if that is the trouble: the connection is gone (ioredis'
+ * ways of saying the command was not executed or not answered), or the server refuses writes for
+ * a while (MISCONF: it cannot persist, READONLY: a replica, OOM: maxmemory reached; also LOADING,
+ * BUSY, MASTERDOWN...). Redis checks these before a command (or a script's first write) runs, so
+ * nothing was written; the client may retry.
+ */
+function redisUnavailability(err: unknown): 'unreachable' | 'refusing' | null {
   const e = toError(err);
-  return (
+  if (
     e.name === 'MaxRetriesPerRequestError' ||
     /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable|enableOfflineQueue|Reached the max retries/.test(
       e.message,
     )
+  ) {
+    return 'unreachable';
+  }
+  if (e.name === 'ReplyError' && isRefusal(e)) return 'refusing';
+  return null;
+}
+
+function isRefusal(e: Error): boolean {
+  if (
+    /^(MISCONF|READONLY|OOM|LOADING|BUSY|MASTERDOWN|NOREPLICAS|TRYAGAIN|CLUSTERDOWN) /.test(
+      e.message,
+    )
+  ) {
+    return true;
+  }
+  // A MULTI whose commands were refused when queued: EXEC answers EXECABORT, with their errors.
+  const previous = (e as { previousErrors?: unknown }).previousErrors;
+  return (
+    e.message.startsWith('EXECABORT') &&
+    Array.isArray(previous) &&
+    previous.some((p) => p instanceof Error && isRefusal(p))
   );
 }

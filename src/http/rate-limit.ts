@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../errors.js';
 import type { Keys } from '../store/keys.js';
+import { clientAddress } from './auth-failure-limit.js';
 
 /**
  * Per-token (or per-address when anonymous) limit of requests per minute, counted in Redis so that
@@ -10,9 +11,8 @@ import type { Keys } from '../store/keys.js';
 export function rateLimit(redis: Redis, keys: Keys, perMinute: number) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const principal = res.locals.principal;
-    const who = principal
-      ? `token:${principal.tokenId}`
-      : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+    // req.ip: the client address, through trusted proxies only (LIFECYCLE_TRUST_PROXY)
+    const who = principal ? `token:${principal.tokenId}` : `ip:${clientAddress(req)}`;
     const now = Date.now();
     const window = Math.floor(now / 60_000);
     const key = keys.rateLimit(who, window);

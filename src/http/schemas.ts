@@ -157,3 +157,6 @@ export const usageBody = z.strictObject({
 });
 
 export const sweepBody = z.strictObject({ dryRun: z.boolean().default(false) });
+export const listSweepsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});

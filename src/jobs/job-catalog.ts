@@ -56,6 +56,8 @@ export const timerJob = z.discriminatedUnion('timer', [
     upgradeDeadline: z.string(),
     daysBefore: z.number(),
   }),
+  /** periodic: ends the gates whose acceptance job failed for good or went missing */
+  z.object({ timer: z.literal('checkGates') }),
 ]);
 
 export type CatalogJob = z.infer<typeof catalogJob>;

@@ -26,7 +26,8 @@ import {
   PolicyViolationError,
   PreconditionFailedError,
 } from '../errors.js';
-import type { CommitInput, ConnectorStore } from '../store/connector-store.js';
+import type { CommitGuard, CommitInput, ConnectorStore } from '../store/connector-store.js';
+import { assertDockerRepositoryAllowed } from './docker-repository-policy.js';
 import {
   queuedAcceptanceRun,
   type AcceptanceRunRecord,
@@ -81,6 +82,8 @@ export class LifecycleService {
     private readonly lifecycle: ConnectorLifecycle,
     private readonly clock: () => Date = () => new Date(),
     private readonly onTransition: (event: string, from: string, to: string) => void = () => {},
+    /** LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES (empty: any) */
+    private readonly allowedDockerRepositories: readonly string[] = [],
   ) {}
 
   async register(
@@ -88,6 +91,7 @@ export class LifecycleService {
     actor: Principal,
     requestId?: string,
   ): Promise<StoredConnector> {
+    assertDockerRepositoryAllowed(input.dockerRepository, this.allowedDockerRepositories);
     const at = this.clock().toISOString();
     const eventId = randomUUID();
     const airbyte = emptyAirbyteFields();
@@ -105,7 +109,8 @@ export class LifecycleService {
       dockerRepository: input.dockerRepository,
       dockerImageTag: input.dockerImageTag,
       cdkVersion: input.cdkVersion,
-      maintainers: [...new Set(input.maintainers)],
+      // The registering subject is always a maintainer (SPEC §4).
+      maintainers: [...new Set([...input.maintainers, actor.subject])],
       deprecation: null,
       breakingChanges: {},
       lastReleaseAt: at,
@@ -132,7 +137,11 @@ export class LifecycleService {
         at,
         from: null,
         to: record.state,
-        payload: { ...input, definitionId: context.definitionId },
+        payload: {
+          ...input,
+          definitionId: context.definitionId,
+          maintainers: context.maintainers,
+        },
         ...(requestId ? { requestId } : {}),
       },
       outbox: this.outboxEntries(record, eventId, at, effects, requestId),
@@ -209,14 +218,30 @@ export class LifecycleService {
     }
   }
 
+  /**
+   * One attempt of an event on behalf of the service, on a snapshot the caller loaded and judged
+   * (the archival sweep): a lost compare-and-set, on the version or on `guard`, is thrown as
+   * ConcurrentChangeError for the caller to judge the fresh data again, never retried here.
+   */
+  async sendAsSystemOnce(
+    current: StoredConnector,
+    input: ApiEventInput | InternalEventInput,
+    options: { eventId?: string; actor?: string; guard?: CommitGuard } = {},
+  ): Promise<{ kind: 'accepted'; connector: StoredConnector } | { kind: 'stale' }> {
+    const event: ConnectorEvent = this.withMeta(input, options.actor ?? 'system', options.eventId);
+    const result = await this.apply(current, event, undefined, options.guard);
+    return result.kind === 'stale' ? result : { kind: 'accepted', connector: result.connector };
+  }
+
   private async apply(
     current: StoredConnector,
     event: ConnectorEvent,
     requestId: string | undefined,
+    guard?: CommitGuard,
   ): Promise<
     { kind: 'accepted'; connector: StoredConnector; gateStarted: boolean } | { kind: 'stale' }
   > {
-    const prepared = this.prepare(current, event, requestId);
+    const prepared = this.prepare(current, event, requestId, guard);
     if (prepared.kind === 'stale') return prepared;
     const version = await this.store.commit(prepared.commit);
     this.onTransition(event.type, current.state, prepared.commit.next.state);
@@ -259,6 +284,7 @@ export class LifecycleService {
     current: StoredConnector,
     event: ConnectorEvent,
     requestId: string | undefined,
+    guard?: CommitGuard,
   ): PreparedEvent | { kind: 'stale' } {
     const decision = this.lifecycle.decide(
       { state: current.state, context: current.context },
@@ -279,6 +305,12 @@ export class LifecycleService {
         return { kind: 'stale' };
       case 'accepted':
         break;
+    }
+    if (event.type === 'REQUEST_UNARCHIVE') {
+      assertDockerRepositoryAllowed(
+        current.context.dockerRepository,
+        this.allowedDockerRepositories,
+      );
     }
     const next: ConnectorRecord = {
       machineVersion: MACHINE_VERSION,
@@ -322,6 +354,7 @@ export class LifecycleService {
         },
         outbox: this.outboxEntries(next, eventId, at, decision.effects, requestId),
         runs,
+        ...(guard ? { guard } : {}),
       },
     };
   }

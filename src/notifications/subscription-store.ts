@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { NotificationType } from '../../machines/notification-types.js';
+import { PolicyViolationError } from '../errors.js';
 import type { Keys } from '../store/keys.js';
+import { CREATE_SUBSCRIPTION, RECORD_DELIVERY_ATTEMPT } from './subscription-scripts.js';
 
 /** A webhook subscription. The secret signs deliveries and is never returned by the API. */
 export interface Subscription {
@@ -40,7 +42,8 @@ export function subscriptionMatches(
   );
 }
 
-export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead_lettered';
+/** `blocked`: the target address was not allowed (SPEC §5); such an attempt is not retried. */
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead_lettered' | 'blocked';
 
 /** One delivery attempt, as GET /v1/subscriptions/:id/deliveries shows it. */
 export interface DeliveryAttempt {
@@ -58,22 +61,38 @@ export interface DeliveryAttempt {
   nextRetryAt: string | null;
 }
 
-const MAX_ATTEMPTS_KEPT = 1000;
+/** A delivery log keeps the newest attempts only. */
+export const MAX_ATTEMPTS_KEPT = 1000;
 
 /** Subscriptions in one hash (few, read by every notification) and their delivery logs. */
 export class SubscriptionStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT */
+    private readonly maxPerOwner: number,
   ) {}
 
+  /** Creates a subscription; 422 `SUBSCRIPTION_LIMIT` when its owner already holds the maximum. */
   async create(input: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription> {
     const subscription: Subscription = {
       ...input,
       id: randomUUID(),
       createdAt: new Date().toISOString(),
     };
-    await this.redis.hset(this.keys.subscriptions(), subscription.id, JSON.stringify(subscription));
+    const limit = this.maxPerOwner;
+    const [created] = (await CREATE_SUBSCRIPTION.run(
+      this.redis,
+      [this.keys.subscriptions()],
+      [subscription.owner, limit, subscription.id, JSON.stringify(subscription)],
+    )) as [number, number];
+    if (created !== 1) {
+      throw new PolicyViolationError(
+        'SUBSCRIPTION_LIMIT',
+        `A subject holds at most ${limit} subscriptions; delete one to add another.`,
+        { limit },
+      );
+    }
     return subscription;
   }
 
@@ -82,8 +101,13 @@ export class SubscriptionStore {
     return raw ? (JSON.parse(raw) as Subscription) : null;
   }
 
+  /** Removes the subscription and its delivery log together; later attempts find it gone. */
   async remove(id: string): Promise<void> {
-    await this.redis.hdel(this.keys.subscriptions(), id);
+    await this.redis
+      .multi()
+      .hdel(this.keys.subscriptions(), id)
+      .del(this.keys.deliveries(id))
+      .exec();
   }
 
   async all(): Promise<Subscription[]> {
@@ -97,13 +121,13 @@ export class SubscriptionStore {
     return (await this.all()).filter((s) => s.owner === owner);
   }
 
+  /** Appends to the delivery log (the newest MAX_ATTEMPTS_KEPT kept) while the subscription exists. */
   async recordAttempt(subscriptionId: string, attempt: DeliveryAttempt): Promise<void> {
-    const key = this.keys.deliveries(subscriptionId);
-    await this.redis
-      .multi()
-      .rpush(key, JSON.stringify(attempt))
-      .ltrim(key, -MAX_ATTEMPTS_KEPT, -1)
-      .exec();
+    await RECORD_DELIVERY_ATTEMPT.run(
+      this.redis,
+      [this.keys.subscriptions(), this.keys.deliveries(subscriptionId)],
+      [subscriptionId, JSON.stringify(attempt), MAX_ATTEMPTS_KEPT],
+    );
   }
 
   async attempts(subscriptionId: string): Promise<DeliveryAttempt[]> {

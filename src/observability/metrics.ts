@@ -26,8 +26,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly outboxDeadLetters = new Counter({
+    name: 'lifecycle_outbox_dead_letters_total',
+    help: 'Outbox entries that could not be relayed and were moved to the dead-letter stream, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(collect: {
     outboxBacklog: () => Promise<number>;
+    outboxDeadLetters: () => Promise<number>;
     queueDepths: () => Promise<Record<string, Record<string, number>>>;
   }) {
     collectDefaultMetrics({ register: this.registry });
@@ -37,6 +45,14 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.set(await collect.outboxBacklog());
+      },
+    });
+    new Gauge({
+      name: 'lifecycle_outbox_dead_letter_entries',
+      help: 'Outbox entries kept in the dead-letter stream (they need a look; none is relayed)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await collect.outboxDeadLetters());
       },
     });
     new Gauge({

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { jobForOutboxEntry } from '../jobs/job-catalog.js';
+import type { PlannedJob } from '../jobs/job-catalog.js';
 import type { JobQueues } from '../jobs/job-queues.js';
-import type { OutboxEntry } from '../store/records.js';
 import { toError } from '../errors.js';
+import { planOutboxEntry, type PoisonReason } from './outbox-entry.js';
 
 export interface OutboxRelayOptions {
   /** the consumer name of this process in the relay group */
@@ -12,7 +12,16 @@ export interface OutboxRelayOptions {
   claimIdleMs?: number;
   blockMs?: number;
   batchSize?: number;
+  /** the service's clock: the delays of timers are measured with it */
+  clock?: () => Date;
+  /** the dead-letter stream (default `<outbox>:dead`) */
+  deadLetterKey?: string;
+  /** called for each entry moved to the dead-letter stream (the metric) */
+  onDeadLetter?: (reason: PoisonReason) => void;
 }
+
+/** How much of a poison entry's text the log line shows (the dead-letter stream keeps it all). */
+const LOGGED_CHARS = 500;
 
 type StreamEntries = [id: string, fields: string[]][];
 const GROUP = 'relay';
@@ -22,6 +31,10 @@ const GROUP = 'relay';
  * consumer group: an entry is acknowledged (and deleted) only after its job was added, with a
  * deterministic job id, so a relay that dies mid-way leaves the entry pending; another relay (or
  * this one after restart) claims it and adds the same job id again, which BullMQ ignores.
+ *
+ * One bad entry never stops the relay: an entry that cannot be parsed, names an unknown effect kind
+ * or would make a job BullMQ refuses is moved, with the reason, to the dead-letter stream
+ * `<outbox>:dead`, logged, counted (`lifecycle_outbox_dead_letters_total`) and acknowledged.
  */
 export class OutboxRelay {
   private running = false;
@@ -137,21 +150,58 @@ export class OutboxRelay {
     return (reply[1] ?? []).filter(([, fields]) => fields !== null);
   }
 
+  /** The stream where entries that cannot be relayed are kept, with the reason. */
+  get deadLetterKey(): string {
+    return this.options.deadLetterKey ?? `${this.outboxKey}:dead`;
+  }
+
   private async relay(entries: StreamEntries): Promise<number> {
     if (entries.length === 0) return 0;
-    const now = Date.now();
-    const jobs = entries.map(([, fields]) => {
-      const raw = fields[fields.indexOf('effect') + 1] ?? '{}';
-      return jobForOutboxEntry(JSON.parse(raw) as OutboxEntry, now);
-    });
-    await this.queues.add(jobs);
+    const now = (this.options.clock?.() ?? new Date()).getTime();
+    const jobs: PlannedJob[] = [];
+    const dead: { id: string; fields: string[]; reason: PoisonReason; detail: string }[] = [];
+    for (const [id, fields] of entries) {
+      const planned = planOutboxEntry(fields, now);
+      if (planned.ok) jobs.push(planned.job);
+      else dead.push({ id, fields, reason: planned.reason, detail: planned.detail });
+    }
+    if (jobs.length > 0) await this.queues.add(jobs);
     const ids = entries.map(([id]) => id);
-    await this.redis
-      .multi()
+    const tx = this.redis.multi();
+    for (const entry of dead) {
+      tx.xadd(
+        this.deadLetterKey,
+        '*',
+        'entryId',
+        entry.id,
+        'reason',
+        entry.reason,
+        'detail',
+        entry.detail,
+        'deadAt',
+        new Date(now).toISOString(),
+        ...entry.fields,
+      );
+    }
+    const replies = await tx
       .xack(this.outboxKey, GROUP, ...ids)
       .xdel(this.outboxKey, ...ids)
       .exec();
-    this.logger.debug({ count: entries.length }, 'relayed outbox entries');
+    for (const [err] of replies ?? []) if (err) throw err;
+    for (const entry of dead) {
+      this.options.onDeadLetter?.(entry.reason);
+      this.logger.error(
+        {
+          entryId: entry.id,
+          reason: entry.reason,
+          detail: entry.detail,
+          entry: entry.fields.join(' ').slice(0, LOGGED_CHARS),
+          deadLetterStream: this.deadLetterKey,
+        },
+        'outbox entry cannot be relayed: moved to the dead-letter stream',
+      );
+    }
+    this.logger.debug({ count: jobs.length, dead: dead.length }, 'relayed outbox entries');
     return entries.length;
   }
 }

@@ -3,6 +3,7 @@ import { splitState } from '../../machines/connector-lifecycle.js';
 import {
   AlreadyExistsError,
   ConcurrentChangeError,
+  DefinitionIdExistsError,
   LifecycleError,
   NotFoundError,
 } from '../errors.js';
@@ -14,7 +15,7 @@ import type {
   OutboxEntry,
   StoredConnector,
 } from './records.js';
-import { COMMIT_EVENT } from './redis-scripts.js';
+import { COMMIT_EVENT, SAVE_RUN_UNLESS_FINAL } from './redis-scripts.js';
 import { migrateRecord, type MigrationOptions } from './snapshot-migrations.js';
 
 export interface CommitInput {
@@ -26,6 +27,13 @@ export interface CommitInput {
   history: Omit<HistoryEntry, 'version'>;
   outbox: Omit<OutboxEntry, 'version'>[];
   runs: AcceptanceRunRecord[];
+  /** commit only if this key still holds this value (a missing key reads '0') */
+  guard?: CommitGuard;
+}
+
+export interface CommitGuard {
+  key: string;
+  value: string;
 }
 
 export interface ListFilter {
@@ -40,7 +48,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-type CommitReply = [1, number] | [0, 'exists' | 'missing' | 'conflict', number];
+type CommitReply =
+  | [1, number]
+  | [0, 'exists' | 'missing' | 'conflict' | 'guard', number]
+  | [0, 'definition', string];
 
 /** Connectors, their history and acceptance runs in Redis; every change is one atomic commit. */
 export class ConnectorStore {
@@ -95,6 +106,7 @@ export class ConnectorStore {
       input.runs.length,
       ...input.runs.flatMap((run) => [run.id, JSON.stringify(run)]),
       ...input.outbox.map((entry) => JSON.stringify({ ...entry, version })),
+      input.guard?.value ?? '',
     ];
     const keys = [
       k.connector(id),
@@ -109,6 +121,9 @@ export class ConnectorStore {
       k.runs(id),
       k.byState(input.previous?.state ?? input.next.state),
       k.byState(input.next.state),
+      k.definitionIds(),
+      // the guard stays the last key (and its value the last argument)
+      input.guard?.key ?? k.usageStamp(id),
     ];
     return { keys, args };
   }
@@ -117,10 +132,22 @@ export class ConnectorStore {
     const id = input.next.context.id;
     if (reply[0] === 1) return reply[1];
     switch (reply[1]) {
+      case 'definition': {
+        const definitionId = input.next.context.definitionId;
+        throw new DefinitionIdExistsError(
+          `Connector "${reply[2]}" already has definitionId ${definitionId}.`,
+          { definitionId, connectorId: reply[2] },
+        );
+      }
       case 'exists':
         throw new AlreadyExistsError(`A connector with id "${id}" already exists.`, { id });
       case 'missing':
         throw new NotFoundError(`No connector with id "${id}".`, { id });
+      case 'guard':
+        throw new ConcurrentChangeError(
+          `Connector "${id}" was changed concurrently (${input.guard?.key} moved on); reload it and try again.`,
+          { id, currentVersion: reply[2], expectedVersion: input.expectedVersion, guard: true },
+        );
       default:
         throw new ConcurrentChangeError(
           `Connector "${id}" was changed concurrently (now at version ${reply[2]}, expected ${input.expectedVersion}); reload it and try again.`,
@@ -206,9 +233,55 @@ export class ConnectorStore {
     }
   }
 
-  /** Every connector id, in id order. */
-  async allIds(): Promise<string[]> {
-    return this.redis.zrange(this.keys.allConnectors(), '0', '-1');
+  /**
+   * The connectors that hold these definitionIds in the index the commit claims atomically (null:
+   * free), in the order given.
+   */
+  async definitionIdHolders(definitionIds: string[]): Promise<(string | null)[]> {
+    if (definitionIds.length === 0) return [];
+    return this.redis.hmget(this.keys.definitionIds(), ...definitionIds);
+  }
+
+  /**
+   * Indexes the definitionIds of connectors stored before the index existed (HSETNX: a commit's
+   * own claim always wins); returns the connectors whose definitionId another one already holds.
+   * Nothing to do (two reads) once every connector is indexed.
+   */
+  async backfillDefinitionIds(): Promise<{ id: string; definitionId: string; holder: string }[]> {
+    const index = this.keys.definitionIds();
+    const [indexed, connectors] = await Promise.all([
+      this.redis.hlen(index),
+      this.redis.zcard(this.keys.allConnectors()),
+    ]);
+    const clashes: { id: string; definitionId: string; holder: string }[] = [];
+    if (indexed >= connectors) return clashes;
+    let from = '-';
+    for (;;) {
+      const ids = await this.redis.zrangebylex(
+        this.keys.allConnectors(),
+        from,
+        '+',
+        'LIMIT',
+        0,
+        500,
+      );
+      if (ids.length === 0) return clashes;
+      const found = (await this.getMany(ids)).filter((c): c is StoredConnector => c !== null);
+      const pipeline = this.redis.pipeline();
+      for (const c of found) {
+        pipeline.hsetnx(index, c.context.definitionId, c.context.id);
+        pipeline.hget(index, c.context.definitionId);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      found.forEach((c, i) => {
+        const [err, holder] = replies[2 * i + 1] ?? [null, null];
+        if (err) throw err;
+        if (typeof holder === 'string' && holder !== c.context.id) {
+          clashes.push({ id: c.context.id, definitionId: c.context.definitionId, holder });
+        }
+      });
+      from = `(${ids[ids.length - 1]!}`;
+    }
   }
 
   /** Every connector id in a state, in id order (for sweeps). */
@@ -224,6 +297,25 @@ export class ConnectorStore {
       pipeline.xadd(this.keys.outbox(), '*', 'effect', JSON.stringify({ ...entry, version: 0 }));
     }
     await pipeline.exec();
+  }
+
+  /** The run ids of the acceptance effects still waiting in the outbox (not yet relayed). */
+  async pendingAcceptanceRunIds(): Promise<Set<string>> {
+    const runIds = new Set<string>();
+    let start = '-';
+    for (;;) {
+      const entries = await this.redis.xrange(this.keys.outbox(), start, '+', 'COUNT', 1000);
+      for (const [, fields] of entries) {
+        try {
+          const entry = JSON.parse(fields[fields.indexOf('effect') + 1] ?? '') as OutboxEntry;
+          if (entry.effect.kind === 'acceptance') runIds.add(entry.effect.runId);
+        } catch {
+          // an unreadable entry: the relay moves it to the dead-letter stream
+        }
+      }
+      if (entries.length < 1000) return runIds;
+      start = `(${entries[entries.length - 1]![0]}`;
+    }
   }
 
   async history(id: string): Promise<HistoryEntry[]> {
@@ -243,8 +335,17 @@ export class ConnectorStore {
     return raw ? (JSON.parse(raw) as AcceptanceRunRecord) : null;
   }
 
-  async saveRun(run: AcceptanceRunRecord): Promise<void> {
-    await this.redis.hset(this.keys.runs(run.connectorId), run.id, JSON.stringify(run));
+  /**
+   * Saves a run record unless the stored one is final (it has an outcome): returns the record now
+   * stored, which is `run` or the final record that was kept.
+   */
+  async saveRun(run: AcceptanceRunRecord): Promise<AcceptanceRunRecord> {
+    const reply = (await SAVE_RUN_UNLESS_FINAL.run(
+      this.redis,
+      [this.keys.runs(run.connectorId)],
+      [run.id, JSON.stringify(run)],
+    )) as [1] | [0, string];
+    return reply[0] === 1 ? run : (JSON.parse(reply[1]) as AcceptanceRunRecord);
   }
 
   private decode(version: string, doc: string): StoredConnector {

@@ -18,6 +18,10 @@ export class Keys {
   allConnectors(): string {
     return `${this.prefix}:idx:all`;
   }
+  /** hash: definitionId → the id of the connector that holds it (SPEC §4: unique) */
+  definitionIds(): string {
+    return `${this.prefix}:idx:definition-ids`;
+  }
   bySupportLevel(level: string): string {
     return `${this.prefix}:idx:level:${level}`;
   }
@@ -32,6 +36,10 @@ export class Keys {
   }
   outbox(): string {
     return `${this.prefix}:outbox`;
+  }
+  /** outbox entries that cannot be relayed, with the reason (see outbox-relay.ts) */
+  outboxDeadLetters(): string {
+    return `${this.prefix}:outbox:dead`;
   }
   catalogEntries(): string {
     return `${this.prefix}:catalog:entries`;
@@ -54,8 +62,16 @@ export class Keys {
   usage(connectorId: string): string {
     return `${this.prefix}:usage:{${connectorId}}`;
   }
+  /** bumped by every usage upsert of the connector: the archival sweep's compare-and-set token */
+  usageStamp(connectorId: string): string {
+    return `${this.prefix}:usage-stamp:{${connectorId}}`;
+  }
   sweep(id: string): string {
     return `${this.prefix}:sweep:${id}`;
+  }
+  /** every sweep id, scored by creation time (ms) */
+  sweepIndex(): string {
+    return `${this.prefix}:sweeps`;
   }
   sweepLock(): string {
     return `${this.prefix}:sweep-lock`;
@@ -65,6 +81,10 @@ export class Keys {
   }
   rateLimit(who: string, window: number): string {
     return `${this.prefix}:ratelimit:${who}:${window}`;
+  }
+  /** failed authentications of one client address in one minute */
+  authFailures(address: string, window: number): string {
+    return `${this.prefix}:auth-failures:${address}:${window}`;
   }
   idempotency(hash: string): string {
     return `${this.prefix}:idempotency:${hash}`;

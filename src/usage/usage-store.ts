@@ -14,6 +14,10 @@ const BATCH = 1000;
  * Daily usage per connector: one hash per connector, one field per UTC day
  * (`activeConnections:syncs`), so an upsert per connector and day is idempotent and a window is
  * read with one HMGET per connector, pipelined in batches.
+ *
+ * Every upsert also bumps the connector's usage stamp in the same transaction: the archival sweep
+ * commits a deprecation only if the stamp it judged is still the stamp (SPEC §10), so a usage
+ * report that lands after the sweep read the usage wins.
  */
 export class UsageStore {
   constructor(
@@ -23,13 +27,19 @@ export class UsageStore {
 
   async upsert(entries: UsageEntry[]): Promise<void> {
     for (let i = 0; i < entries.length; i += BATCH) {
-      const pipeline = this.redis.pipeline();
+      const tx = this.redis.multi();
       for (const e of entries.slice(i, i + BATCH)) {
-        pipeline.hset(this.keys.usage(e.connectorId), e.date, `${e.activeConnections}:${e.syncs}`);
+        tx.hset(this.keys.usage(e.connectorId), e.date, `${e.activeConnections}:${e.syncs}`);
+        tx.incr(this.keys.usageStamp(e.connectorId));
       }
-      const results = (await pipeline.exec()) ?? [];
+      const results = (await tx.exec()) ?? [];
       for (const [err] of results) if (err) throw err;
     }
+  }
+
+  /** The connector's usage stamp ('0' before its first usage report). */
+  async stamp(connectorId: string): Promise<string> {
+    return (await this.redis.get(this.keys.usageStamp(connectorId))) ?? '0';
   }
 
   /** Total activeConnections over `dates` for each connector, in bulk. */

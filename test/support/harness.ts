@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService, type ServiceRole } from '../../src/service.js';
+import type { HostLookup } from '../../src/notifications/webhook-target-policy.js';
 import type { WorkerRuntimeOptions } from '../../src/worker-runtime.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -25,6 +26,8 @@ export function testConfig(prefix: string, env: Record<string, string> = {}): Co
     LOG_LEVEL: 'silent',
     LIFECYCLE_ADMIN_TOKEN: ADMIN_TOKEN,
     LIFECYCLE_KEY_PREFIX: prefix,
+    // test receivers listen on 127.0.0.1; the SSRF tests set it to false
+    LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     ...env,
   });
 }
@@ -64,6 +67,10 @@ export interface StartTestServiceOptions {
   roles?: ServiceRole[];
   worker?: Partial<WorkerRuntimeOptions>;
   prefix?: string;
+  /** the resolver of webhook target names (default: the system resolver) */
+  lookup?: HostLookup;
+  /** the time as the service's rules see it (see `TestClock`) */
+  clock?: () => Date;
 }
 
 /** Starts API + workers in this process against the test Redis, under a fresh prefix. */
@@ -74,6 +81,10 @@ export async function startTestService(
   const config = testConfig(prefix, options.env);
   const running = await startService(config, createLogger('silent'), {
     ...(options.roles ? { roles: options.roles } : {}),
+    deps: {
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
     worker: {
       lockDurationMs: 5_000,
       stalledIntervalMs: 1_000,
@@ -156,10 +167,23 @@ export class ApiClient {
   }
 }
 
+/**
+ * A clock that runs with real time, shifted by an offset the test moves: `clock.travel(days)` moves
+ * the service's "now" forward (or back) without waiting.
+ */
+export class TestClock {
+  private offsetMs = 0;
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+
+  travel(days: number): void {
+    this.offsetMs += days * 86_400_000;
+  }
+}
+
 /** Polls until `check` returns a value other than undefined/false, or fails after the deadline. */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {},
+  { timeoutMs = 30_000, intervalMs = 25, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

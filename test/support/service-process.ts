@@ -31,6 +31,8 @@ export async function spawnService(
         LOG_LEVEL: 'info',
         LIFECYCLE_ADMIN_TOKEN: ADMIN_TOKEN,
         LIFECYCLE_KEY_PREFIX: prefix,
+        // test receivers listen on 127.0.0.1
+        LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,7 +45,7 @@ export async function spawnService(
   const url = api ? `http://127.0.0.1:${port}` : null;
   const ready = waitFor(
     async () => (url ? (await fetch(`${url}/healthz`)).ok : out.includes('workers started')),
-    { timeoutMs: 20_000, what: 'service to start' },
+    { timeoutMs: 90_000, what: 'service to start' },
   );
   const early = exited.then((code) => {
     throw new Error(`service exited early with code ${code}: ${out}`);

@@ -1,34 +1,78 @@
-import { Router } from 'express';
+import { z } from 'zod';
 import type { AppServices } from '../../app-services.js';
 import { toError } from '../../errors.js';
+import { ApiRouter } from '../api-router.js';
+import { Health, Readiness } from '../contract/health.js';
 import { sendProblem } from '../problem.js';
 
-export function healthRoutes(s: AppServices): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/readyz', async (_req, res) => {
-    const withTimeout = <T>(p: Promise<T>) =>
-      Promise.race([
-        p,
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref(),
-        ),
-      ]);
-    try {
-      await withTimeout(s.redis.ping());
-      const queues = await withTimeout(s.queues.counts());
-      const outboxBacklog = await withTimeout(s.redis.xlen(s.keys.outbox()));
-      res.json({ status: 'ready', redis: 'ok', queues, outboxBacklog });
-    } catch (err) {
-      sendProblem(
-        res,
-        503,
-        'NOT_READY',
-        `Redis or the queues are unreachable: ${toError(err).message}`,
-      );
-    }
-  });
-  return router;
+/** Operations: liveness, readiness and metrics (outside /v1). */
+export function healthRoutes(s: AppServices): ApiRouter {
+  const api = new ApiRouter();
+  api.get(
+    '/healthz',
+    {
+      operationId: 'healthz',
+      tag: 'operations',
+      summary: 'Liveness',
+      description: 'The process is up (it does not check Redis).',
+      access: { kind: 'public' },
+      responses: { 200: { description: 'Alive.', schema: Health } },
+    },
+    (_req, res) => {
+      res.json({ status: 'ok' });
+    },
+  );
+  api.get(
+    '/readyz',
+    {
+      operationId: 'readyz',
+      tag: 'operations',
+      summary: 'Readiness',
+      description:
+        'Redis and the queues are reachable (each check times out after 2 s); includes queue depths and the outbox backlog.',
+      access: { kind: 'public' },
+      responses: { 200: { description: 'Ready.', schema: Readiness } },
+      problems: { 503: ['Redis or the queues are unreachable (`NOT_READY`).'] },
+    },
+    async (_req, res) => {
+      const withTimeout = <T>(p: Promise<T>) =>
+        Promise.race([
+          p,
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref(),
+          ),
+        ]);
+      try {
+        await withTimeout(s.redis.ping());
+        const queues = await withTimeout(s.queues.counts());
+        const outboxBacklog = await withTimeout(s.redis.xlen(s.keys.outbox()));
+        res.json({ status: 'ready', redis: 'ok', queues, outboxBacklog });
+      } catch (err) {
+        sendProblem(
+          res,
+          503,
+          'NOT_READY',
+          `Redis or the queues are unreachable: ${toError(err).message}`,
+        );
+      }
+    },
+  );
+  api.get(
+    '/metrics',
+    {
+      operationId: 'metrics',
+      tag: 'operations',
+      summary: 'Prometheus metrics',
+      description:
+        "This process's metrics in the Prometheus text exposition format (each API and worker process exposes its own). Public unless LIFECYCLE_METRICS_TOKEN is set; then it needs `Authorization: Bearer <that token>` (401 otherwise).",
+      access: { kind: 'public' },
+      responses: {
+        200: { description: 'The metrics.', media: { type: 'text/plain', schema: z.string() } },
+      },
+    },
+    async (_req, res) => {
+      res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
+    },
+  );
+  return api;
 }

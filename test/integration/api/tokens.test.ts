@@ -172,3 +172,21 @@ describe('DELETE /v1/tokens/:id', () => {
     expect((await svc.as(victim.body.token).get('/v1/connectors')).status).toBe(200);
   });
 });
+
+describe('GET /v1/whoami', () => {
+  test("answers the calling token's subject and role, never the token", async () => {
+    const created = await svc.api.post('/v1/tokens', { subject: 'who-reader', role: 'reader' });
+    const res = await svc.as(created.body.token).get('/v1/whoami');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual({ subject: 'who-reader', role: 'reader' });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect((await svc.api.get('/v1/whoami')).body.role).toBe('admin');
+  });
+
+  test('401 without a token, or with a revoked one', async () => {
+    expectProblem(await svc.as(null).get('/v1/whoami'), 401);
+    const created = await svc.api.post('/v1/tokens', { subject: 'who-gone', role: 'reader' });
+    expect((await svc.api.delete(`/v1/tokens/${created.body.id}`)).status).toBe(204);
+    expectProblem(await svc.as(created.body.token).get('/v1/whoami'), 401);
+  });
+});

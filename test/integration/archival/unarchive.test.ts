@@ -57,6 +57,7 @@ describe('un-archiving a connector', () => {
 
   /** Registers a community connector and archives it; returns its id. */
   async function archived(overrides: Record<string, unknown> = {}): Promise<string> {
+    // registered by the admin, who becomes a maintainer too (SPEC §4)
     const body = registration({ maintainers: ['alice'], ...overrides });
     await register(svc.api, body);
     await waitForCatalog(svc.api, body.id, (e) => e?.status === 'active');
@@ -121,7 +122,7 @@ describe('un-archiving a connector', () => {
     const rejectedByTests = await waitForState(svc.api, id, 'archived.idle');
     expect(rejectedByTests.unarchiveRequest.outcome).toBe('rejected');
     expect(rejectedByTests.dockerImageTag).toBe('1.0.0');
-    expect(rejectedByTests.maintainers).toEqual(['alice']);
+    expect(rejectedByTests.maintainers).toEqual(['alice', 'admin']);
     const runs = (await svc.api.get(`/v1/connectors/${id}/acceptance-runs`)).body.items;
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
@@ -189,7 +190,7 @@ describe('un-archiving a connector', () => {
       outcome: 'rejected',
       reason: 'superseded by another connector',
     });
-    expect(rejected.body.maintainers).toEqual(['alice']);
+    expect(rejected.body.maintainers).toEqual(['alice', 'admin']);
     expect(rejected.body.dockerImageTag).toBe('1.0.0');
     expect(await reviewQueue()).not.toContain(id);
     expect((await historyOf(svc.api, id)).at(-1)).toMatchObject({
@@ -220,7 +221,7 @@ describe('un-archiving a connector', () => {
       cdkVersion: '6.2.0',
       deprecation: null,
     });
-    expect(approved.body.maintainers).toEqual(['alice', contributorSubject]);
+    expect(approved.body.maintainers).toEqual(['alice', 'admin', contributorSubject]);
     expect(approved.body.unarchiveRequest).toMatchObject({ outcome: 'approved' });
     expect(await reviewQueue()).not.toContain(id);
 
@@ -236,7 +237,7 @@ describe('un-archiving a connector', () => {
       cdkVersion: '6.2.0',
       deprecation: null,
     });
-    expect(entry.maintainers).toEqual(['alice', contributorSubject]);
+    expect(entry.maintainers).toEqual(['alice', 'admin', contributorSubject]);
     const registry = await svc.api.get('/v1/catalog/registry.json');
     expect(
       (registry.body.sources as { dockerRepository: string; dockerImageTag: string }[]).find(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentChangeError } from '../../../src/errors.js';
+import { queuedAcceptanceRun } from '../../../src/store/records.js';
 import {
   registration,
   startTestService,
@@ -20,8 +21,10 @@ describe('compare-and-set on version', () => {
     for (let round = 0; round < 10; round++) {
       const body = registration();
       expect((await svc.api.post('/v1/connectors', body)).status).toBe(201);
+      // Two events that exclude each other whatever the order: after either DEPRECATE the other is
+      // not allowed (community.deprecated), so exactly one can commit, never both.
       const [a, b] = await Promise.all([
-        svc.api.event(body.id, { type: 'ARCHIVE', reason: 'first' }),
+        svc.api.event(body.id, { type: 'DEPRECATE', reason: 'first', noticeDays: 5 }),
         svc.api.event(body.id, { type: 'DEPRECATE', reason: 'second', noticeDays: 5 }),
       ]);
       const statuses = [a.status, b.status].sort();
@@ -32,7 +35,8 @@ describe('compare-and-set on version', () => {
       expect(history).toHaveLength(2);
       const connector = (await svc.api.get(`/v1/connectors/${body.id}`)).body;
       expect(connector.version).toBe(2);
-      expect(history[1].type).toBe(a.status === 200 ? 'ARCHIVE' : 'DEPRECATE');
+      expect(history[1].type).toBe('DEPRECATE');
+      expect(history[1].payload.reason).toBe(a.status === 200 ? 'first' : 'second');
     }
   });
 
@@ -83,5 +87,61 @@ describe('compare-and-set on version', () => {
     expect(await catalogQueue.getJob(loserId)).toBeUndefined();
     const entries = await svc.services.redis.xrange(svc.services.keys.outbox(), '-', '+');
     expect(entries.map(([, f]) => f.join(' ')).join('\n')).not.toContain(loserId);
+  });
+
+  it('a commit whose guard key moved is refused and writes nothing; run records stay final', async () => {
+    const body = registration();
+    await svc.api.post('/v1/connectors', body);
+    const { store, usage, keys } = svc.services;
+    const current = await store.require(body.id);
+    const stamp = await usage.stamp(body.id);
+    // A usage report lands after the stamp was read.
+    await usage.upsert([
+      { connectorId: body.id, date: '2030-01-01', activeConnections: 5, syncs: 1 },
+    ]);
+    expect(await usage.stamp(body.id)).not.toBe(stamp);
+    const at = new Date().toISOString();
+    const commit = (value: string) =>
+      store.commit({
+        expectedVersion: current.version,
+        previous: current,
+        next: { ...current, updatedAt: at },
+        history: {
+          eventId: `guarded-${value}`,
+          type: 'DEPRECATE',
+          actor: 'test',
+          at,
+          from: current.state,
+          to: current.state,
+          payload: {},
+        },
+        outbox: [],
+        runs: [],
+        guard: { key: keys.usageStamp(body.id), value },
+      });
+    const refused = await commit(stamp).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ConcurrentChangeError);
+    expect((refused as ConcurrentChangeError).details).toMatchObject({ guard: true });
+    expect((await store.require(body.id)).version).toBe(current.version);
+    expect(await store.history(body.id)).toHaveLength(1);
+    expect(await commit(await usage.stamp(body.id))).toBe(current.version + 1);
+
+    // Run records: once final, never overwritten.
+    const run = queuedAcceptanceRun({
+      id: 'run-x',
+      connectorId: body.id,
+      eventId: 'x',
+      eventType: 'REQUEST_CERTIFICATION',
+      purpose: 'certification',
+      image: 'airbyte/x:1.0.0',
+      queuedAt: at,
+    });
+    expect(await store.saveRun({ ...run, status: 'running' })).toMatchObject({ status: 'running' });
+    const passed = { ...run, status: 'passed' as const, outcome: 'passed' as const };
+    expect(await store.saveRun(passed)).toEqual(passed);
+    const late = { ...run, status: 'failed' as const, outcome: 'failed' as const };
+    expect(await store.saveRun(late)).toEqual(passed);
+    expect(await store.saveRun({ ...run, status: 'running' })).toEqual(passed);
+    expect(await store.getRun(body.id, 'run-x')).toEqual(passed);
   });
 });

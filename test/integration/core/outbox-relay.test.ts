@@ -133,4 +133,62 @@ describe('outbox relay', () => {
     expect(counts).toMatchObject({ completed: 1, wait: 0, active: 0 });
     expect((await svc.api.get('/v1/catalog')).body.catalogVersion).toBe(1);
   });
+
+  it('moves poison entries to the dead-letter stream and goes on with the next ones', async () => {
+    const svc = await start();
+    const redis = svc.services.redis;
+    const outbox = svc.services.keys.outbox();
+    const envelope = {
+      id: 'poison-1',
+      connectorId: 'source-poison',
+      eventId: 'poison',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+    };
+    await redis.xadd(outbox, '*', 'effect', '{this is not JSON');
+    await redis.xadd(
+      outbox,
+      '*',
+      'effect',
+      JSON.stringify({ ...envelope, effect: { kind: 'teleport' } }),
+    );
+    await redis.xadd(outbox, '*', 'something', 'else');
+    await redis.xadd(
+      outbox,
+      '*',
+      'effect',
+      JSON.stringify({ ...envelope, id: 'poison-2', effect: { kind: 'notify', type: 'nope' } }),
+    );
+
+    // A normal event after the poison: its effects still happen.
+    const body = registration();
+    expect((await svc.api.post('/v1/connectors', body)).status).toBe(201);
+    await waitFor(
+      async () =>
+        (await svc.api.get('/v1/catalog')).body.connectors.some(
+          (c: { id: string }) => c.id === body.id,
+        ),
+      { what: 'the catalog to list the new connector' },
+    );
+    await waitFor(async () => (await redis.xlen(outbox)) === 0, { what: 'outbox drained' });
+    const pending = (await redis.xpending(outbox, 'relay')) as [number, ...unknown[]];
+    expect(pending[0]).toBe(0);
+
+    const dead = await redis.xrange(svc.services.keys.outboxDeadLetters(), '-', '+');
+    const reasons = dead.map(([, fields]) => fields[fields.indexOf('reason') + 1]);
+    expect(reasons).toEqual(['unparseable', 'unknown_effect', 'unparseable', 'invalid']);
+    const [, first] = dead[0]!;
+    expect(first[first.indexOf('effect') + 1]).toBe('{this is not JSON');
+    expect(first[first.indexOf('detail') + 1]).toMatch(/not JSON/);
+    expect(dead[1]![1][dead[1]![1].indexOf('detail') + 1]).toBe('unknown effect kind "teleport"');
+
+    const metric = await svc.services.metrics.registry.getSingleMetricAsString(
+      'lifecycle_outbox_dead_letters_total',
+    );
+    expect(metric).toContain('lifecycle_outbox_dead_letters_total{reason="unparseable"} 2');
+    expect(metric).toContain('lifecycle_outbox_dead_letters_total{reason="unknown_effect"} 1');
+    expect(metric).toContain('lifecycle_outbox_dead_letters_total{reason="invalid"} 1');
+    const exposed = (await svc.as(null).get('/metrics')).text;
+    expect(exposed).toContain('lifecycle_outbox_dead_letter_entries 4');
+  });
 });

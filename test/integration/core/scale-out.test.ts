@@ -30,7 +30,7 @@ describe('scale-out: 2 API + 2 worker processes on one Redis', () => {
     ]);
     processes.push(...started);
     apis = started.slice(0, 2).map((p) => new ApiClient(p.url!, ADMIN_TOKEN));
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));
@@ -112,5 +112,5 @@ describe('scale-out: 2 API + 2 worker processes on one Redis', () => {
       return done ? doc : undefined;
     });
     expect(catalog.connectors).toHaveLength(connectors.length);
-  }, 90_000);
+  }, 180_000);
 });

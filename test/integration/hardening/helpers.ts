@@ -155,15 +155,22 @@ export function expectNoLeak(res: ApiResponse): void {
   expect(leakDefect(res.text), res.text.slice(0, 500)).toBeNull();
 }
 
-/** Every key under `${prefix}:` except rate-limit counters and idempotency records, with a digest
- * of its content: what changed in the service's state shows up here. */
+/** Every key under `${prefix}:` except rate-limit and auth-failure counters and idempotency
+ * records, with a digest of its content: what changed in the service's state shows up here. */
 export async function redisState(redis: Redis, prefix: string): Promise<Record<string, string>> {
   const keys: string[] = [];
   let cursor = '0';
   do {
     const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
     cursor = next;
-    keys.push(...batch.filter((k) => !k.includes(':ratelimit:') && !k.includes(':idempotency:')));
+    keys.push(
+      ...batch.filter(
+        (k) =>
+          !k.includes(':ratelimit:') &&
+          !k.includes(':auth-failures:') &&
+          !k.includes(':idempotency:'),
+      ),
+    );
   } while (cursor !== '0');
   keys.sort();
   const state: Record<string, string> = {};

@@ -1,6 +1,8 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hashToken } from '../../../src/auth/token-store.js';
+import { bodyLimitFor } from '../../../src/http/body-limits.js';
+import { documentedOperations, type DocumentedOperation } from '../../support/api-contract.js';
 import {
   ADMIN_TOKEN,
   startTestService,
@@ -57,16 +59,21 @@ let readerTokenId = '';
 let adminSubscriptionId = '';
 let readerSubscriptionId = '';
 let sweepId = '';
+/** every operation of the service, from its OpenAPI document */
+let documented: DocumentedOperation[] = [];
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const json = { 'content-type': 'application/json' };
 const today = () => new Date().toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  // No scheduler (no cron sweep can fire mid-test); a limit high enough that 429 masks nothing.
+  // No scheduler (no cron sweep can fire mid-test); limits high enough that 429 masks nothing.
   svc = await startTestService({
     roles: ['api', 'worker'],
-    env: { LIFECYCLE_RATE_LIMIT_PER_MINUTE: '1000000' },
+    env: {
+      LIFECYCLE_RATE_LIMIT_PER_MINUTE: '1000000',
+      LIFECYCLE_AUTH_FAILURES_PER_MINUTE: '1000000',
+    },
   });
   const created = await svc.api.post('/v1/tokens', { subject: 'fuzz-reader', role: 'reader' });
   expect(created.status).toBe(201);
@@ -137,6 +144,9 @@ beforeAll(async () => {
     },
     { what: 'side effects of the setup', timeoutMs: 20_000 },
   );
+  const reference = await svc.as(null).get('/openapi.json');
+  expect(reference.status).toBe(200);
+  documented = documentedOperations(reference.body);
 }, 60_000);
 
 afterAll(async () => {
@@ -687,33 +697,25 @@ function liveBodies(): { label: string; path: string; body: Record<string, Json>
   ];
 }
 
-/** Every route (method and path) of the service, with real ids where the path needs one. */
+/** Every route of the service (from its OpenAPI document), with real ids where the path needs one. */
 function allRoutes(): { method: string; path: string }[] {
+  const ids: Record<string, string> = {
+    tokens: readerTokenId,
+    connectors: CONN_A,
+    'archival-sweeps': sweepId,
+    subscriptions: adminSubscriptionId,
+  };
+  const routes = documented.map(({ method, path }) => ({
+    method: method.toUpperCase(),
+    path: path.replace(/^\/v1\/([^/]+)\/\{id\}/, (_match, resource: string) => {
+      const id = ids[resource];
+      if (!id) throw new Error(`no fixture id for ${path}: add one to allRoutes()`);
+      return `/v1/${resource}/${id}`;
+    }),
+  }));
+  for (const route of routes) expect(route.path, route.path).not.toContain('{');
   return [
-    { method: 'POST', path: '/v1/tokens' },
-    { method: 'DELETE', path: `/v1/tokens/${readerTokenId}` },
-    { method: 'POST', path: '/v1/connectors' },
-    { method: 'GET', path: '/v1/connectors' },
-    { method: 'GET', path: `/v1/connectors/${CONN_A}` },
-    { method: 'POST', path: `/v1/connectors/${CONN_A}/events` },
-    { method: 'GET', path: `/v1/connectors/${CONN_A}/history` },
-    { method: 'GET', path: `/v1/connectors/${CONN_A}/acceptance-runs` },
-    { method: 'POST', path: '/v1/usage' },
-    { method: 'POST', path: '/v1/archival-sweeps' },
-    { method: 'GET', path: `/v1/archival-sweeps/${sweepId}` },
-    { method: 'GET', path: '/v1/catalog' },
-    { method: 'GET', path: '/v1/catalog/registry.json' },
-    { method: 'POST', path: '/v1/subscriptions' },
-    { method: 'GET', path: '/v1/subscriptions' },
-    { method: 'GET', path: `/v1/subscriptions/${adminSubscriptionId}` },
-    { method: 'DELETE', path: `/v1/subscriptions/${adminSubscriptionId}` },
-    { method: 'GET', path: `/v1/subscriptions/${adminSubscriptionId}/deliveries` },
-    { method: 'GET', path: '/v1/machine' },
-    { method: 'GET', path: '/healthz' },
-    { method: 'GET', path: '/readyz' },
-    { method: 'GET', path: '/metrics' },
-    { method: 'GET', path: '/openapi.json' },
-    { method: 'GET', path: '/docs' },
+    ...routes,
     { method: 'GET', path: '/admin/queues' },
     { method: 'GET', path: '/v1/no-such-route' },
     { method: 'GET', path: '/no-such-route' },
@@ -897,7 +899,7 @@ function generate(rng: Prng): Attack[] {
         route,
         JSON.stringify({
           ...route.base,
-          pad: 'y'.repeat(route.path === '/v1/usage' ? 8.5 * 1024 * 1024 : 1.1 * 1024 * 1024),
+          pad: 'y'.repeat(Math.ceil(bodyLimitFor(route.path) * 1.1)),
         }),
       ),
       expect: [413],
@@ -1534,6 +1536,25 @@ function defectsOf(attack: Attack, res: ApiResponse): string[] {
 }
 
 describe('malformed and hostile input', () => {
+  test('the attacks cover every documented route: a body for each body, a live body per POST', () => {
+    const matches = (pattern: string, path: string) =>
+      new RegExp(`^${pattern.replace(/\{\w+\}/g, '[^/]+')}$`).test(path);
+    expect(documented.length).toBeGreaterThan(15);
+    for (const { method, path, route, op } of documented) {
+      if (op.requestBody)
+        expect(
+          bodyRoutes().some((b) => matches(path, b.path)),
+          route,
+        ).toBe(true);
+      if (method === 'post') {
+        expect(
+          liveBodies().some((l) => matches(path, l.path)),
+          route,
+        ).toBe(true);
+      }
+    }
+  });
+
   test('thousands of malformed requests: no 5xx, problem+json, no state change', async () => {
     const before = await snapshot();
     const attacks = generate(prng(SEED));

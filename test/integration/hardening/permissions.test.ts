@@ -7,12 +7,14 @@ import {
   startTestService,
   type TestService,
 } from '../../support/harness.js';
+import { documentedOperations, type DocumentedOperation } from '../../support/api-contract.js';
 import { expectProblem } from '../api/helpers.js';
 import { fetchRequest } from './helpers.js';
 
 /**
- * Every route × every role (SPEC §4), table-driven. Each cell gets its own fresh target where the
- * request changes something, so that the expected status is exact.
+ * Every route × every role (SPEC §4), table-driven. The routes and who may call them come from the
+ * service's OpenAPI document (`x-access`); this file only says how to call each one. Each cell gets
+ * its own fresh target where the request changes something, so that the expected status is exact.
  */
 
 type Role = 'reader' | 'contributor' | 'maintainer' | 'admin';
@@ -39,6 +41,8 @@ const SUBJECT = {
 };
 let shared = ''; // a community connector for the read routes
 let sweepId = '';
+/** every operation of the service, from its OpenAPI document */
+let documented: DocumentedOperation[] = [];
 
 beforeAll(async () => {
   svc = await startTestService({
@@ -59,7 +63,19 @@ beforeAll(async () => {
   const sweep = await svc.api.post('/v1/archival-sweeps', { dryRun: true });
   expect(sweep.status).toBe(202);
   sweepId = sweep.body.id;
+  const reference = await svc.as(null).get('/openapi.json');
+  expect(reference.status).toBe(200);
+  documented = documentedOperations(reference.body);
 }, 60_000);
+
+/** Who may call a route, as its operation in the OpenAPI document says. */
+function minRoleOf(route: string): Role | 'public' {
+  const access = documented.find((o) => o.route === route)?.access;
+  if (!access) throw new Error(`${route} is not in the OpenAPI document`);
+  if (access.kind === 'public') return 'public';
+  if (access.kind === 'role') return access.role;
+  throw new Error(`${route}: access ${access.kind} has its own table`);
+}
 
 afterAll(async () => {
   await svc?.cleanup();
@@ -118,8 +134,8 @@ function expectCell(res: ApiResponse, caller: Caller, minRole: Role | 'public', 
 type Req = { method: string; path: string; body?: unknown };
 
 interface RouteCase {
+  /** as in the OpenAPI document, in Express form: `GET /v1/connectors/:id` */
   route: string;
-  minRole: Role | 'public';
   success: number;
   /** builds the request for one cell (fresh targets where the request changes something) */
   request: () => Req | Promise<Req>;
@@ -132,7 +148,6 @@ let seq = 0;
 const ROUTES: RouteCase[] = [
   {
     route: 'POST /v1/tokens',
-    minRole: 'admin',
     success: 201,
     request: () => ({
       method: 'POST',
@@ -142,7 +157,6 @@ const ROUTES: RouteCase[] = [
   },
   {
     route: 'DELETE /v1/tokens/:id',
-    minRole: 'admin',
     success: 204,
     request: async () => {
       const created = await svc.api.post('/v1/tokens', {
@@ -154,38 +168,32 @@ const ROUTES: RouteCase[] = [
   },
   {
     route: 'POST /v1/connectors',
-    minRole: 'contributor',
     success: 201,
     request: () => ({ method: 'POST', path: '/v1/connectors', body: registration() }),
   },
   {
     route: 'GET /v1/connectors',
-    minRole: 'reader',
     success: 200,
     request: () => ({ method: 'GET', path: '/v1/connectors?limit=5' }),
   },
   {
     route: 'GET /v1/connectors/:id',
-    minRole: 'reader',
     success: 200,
     request: () => ({ method: 'GET', path: `/v1/connectors/${shared}` }),
     verify: (res) => expect(res.headers.get('etag')).toMatch(/^"v\d+"$/),
   },
   {
     route: 'GET /v1/connectors/:id/history',
-    minRole: 'reader',
     success: 200,
     request: () => ({ method: 'GET', path: `/v1/connectors/${shared}/history` }),
   },
   {
     route: 'GET /v1/connectors/:id/acceptance-runs',
-    minRole: 'reader',
     success: 200,
     request: () => ({ method: 'GET', path: `/v1/connectors/${shared}/acceptance-runs` }),
   },
   {
     route: 'POST /v1/usage',
-    minRole: 'maintainer',
     success: 200,
     request: () => ({
       method: 'POST',
@@ -196,55 +204,56 @@ const ROUTES: RouteCase[] = [
   },
   {
     route: 'POST /v1/archival-sweeps',
-    minRole: 'maintainer',
     success: 202,
     request: () => ({ method: 'POST', path: '/v1/archival-sweeps', body: { dryRun: true } }),
   },
   {
+    route: 'GET /v1/archival-sweeps',
+    success: 200,
+    request: () => ({ method: 'GET', path: '/v1/archival-sweeps' }),
+  },
+  {
+    route: 'GET /v1/whoami',
+    success: 200,
+    request: () => ({ method: 'GET', path: '/v1/whoami' }),
+  },
+  {
     route: 'GET /v1/archival-sweeps/:id',
-    minRole: 'maintainer',
     success: 200,
     request: () => ({ method: 'GET', path: `/v1/archival-sweeps/${sweepId}` }),
   },
   {
     route: 'GET /v1/catalog',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/v1/catalog' }),
   },
   {
     route: 'GET /v1/catalog/registry.json',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/v1/catalog/registry.json' }),
   },
   {
     route: 'POST /v1/imports',
-    minRole: 'admin',
     success: 200,
     request: () => ({ method: 'POST', path: '/v1/imports', body: { metadata: [], dryRun: true } }),
   },
   {
     route: 'GET /v1/connectors/:id/metadata.yaml',
-    minRole: 'reader',
     success: 200,
     request: () => ({ method: 'GET', path: `/v1/connectors/${shared}/metadata.yaml` }),
   },
   {
     route: 'GET /v1/support-levels',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/v1/support-levels' }),
   },
   {
     route: 'GET /v1/machine',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/v1/machine' }),
   },
   {
     route: 'POST /v1/subscriptions',
-    minRole: 'reader',
     success: 201,
     request: () => ({
       method: 'POST',
@@ -254,49 +263,59 @@ const ROUTES: RouteCase[] = [
   },
   {
     route: 'GET /v1/subscriptions',
-    minRole: 'reader',
     success: 200,
     request: () => ({ method: 'GET', path: '/v1/subscriptions' }),
   },
   {
     route: 'GET /healthz',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/healthz' }),
   },
   {
     route: 'GET /readyz',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/readyz' }),
   },
   {
     route: 'GET /metrics',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/metrics' }),
   },
   {
     route: 'GET /openapi.json',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/openapi.json' }),
   },
   {
     route: 'GET /docs',
-    minRole: 'public',
     success: 200,
     request: () => ({ method: 'GET', path: '/docs' }),
   },
 ];
 
 describe('every route × every role', () => {
+  test('the tables cover exactly the operations of the OpenAPI document', () => {
+    const tabled = [
+      ...ROUTES.map((c) => c.route),
+      ...OWNER_CASES.map((c) => c.route),
+      EVENTS_ROUTE,
+    ].sort();
+    expect(tabled).toEqual(documented.map((o) => o.route).sort());
+    for (const c of OWNER_CASES) {
+      expect(documented.find((o) => o.route === c.route)?.access, c.route).toEqual({
+        kind: 'owner',
+      });
+    }
+    expect(documented.find((o) => o.route === EVENTS_ROUTE)?.access).toEqual({ kind: 'event' });
+  });
+
   for (const c of ROUTES) {
-    test(`${c.route} (${c.minRole === 'public' ? 'public' : `${c.minRole}+`})`, async () => {
+    test(c.route, async () => {
+      const minRole = minRoleOf(c.route);
       for (const caller of CALLERS) {
         const { method, path, body } = await c.request();
         const res = await call(caller, method, path, body);
-        expectCell(res, caller, c.minRole, c.success);
+        expectCell(res, caller, minRole, c.success);
         if (res.status === c.success) c.verify?.(res);
       }
     });
@@ -311,18 +330,23 @@ describe('every route × every role', () => {
   });
 });
 
+/** The routes whose access is `owner`: a subscription belongs to its subject (admins see all). */
+const OWNER_CASES: { route: string; method: string; suffix: string; success: number }[] = [
+  { route: 'GET /v1/subscriptions/:id', method: 'GET', suffix: '', success: 200 },
+  { route: 'DELETE /v1/subscriptions/:id', method: 'DELETE', suffix: '', success: 204 },
+  {
+    route: 'GET /v1/subscriptions/:id/deliveries',
+    method: 'GET',
+    suffix: '/deliveries',
+    success: 200,
+  },
+];
+
+/** The route whose access is `event`: who may send depends on the event (EVENT_CASES below). */
+const EVENTS_ROUTE = 'POST /v1/connectors/:id/events';
+
 describe('subscriptions belong to their owner (admins see all)', () => {
-  const ownerCases: { route: string; method: string; suffix: string; success: number }[] = [
-    { route: 'GET /v1/subscriptions/:id', method: 'GET', suffix: '', success: 200 },
-    { route: 'DELETE /v1/subscriptions/:id', method: 'DELETE', suffix: '', success: 204 },
-    {
-      route: 'GET /v1/subscriptions/:id/deliveries',
-      method: 'GET',
-      suffix: '/deliveries',
-      success: 200,
-    },
-  ];
-  for (const c of ownerCases) {
+  for (const c of OWNER_CASES) {
     test(c.route, async () => {
       const cells: [Caller | 'owner', number][] = [
         ['anonymous', 401],

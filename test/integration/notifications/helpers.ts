@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { expect } from 'vitest';
+import type { HostLookup } from '../../../src/notifications/webhook-target-policy.js';
 import type { ApiClient, TestService } from '../../support/harness.js';
 import { waitFor } from '../../support/harness.js';
 
@@ -14,7 +16,7 @@ export interface Attempt {
   durationMs: number;
   statusCode: number | null;
   error: string | null;
-  outcome: 'delivered' | 'retrying' | 'dead_lettered';
+  outcome: 'delivered' | 'retrying' | 'dead_lettered' | 'blocked';
   nextRetryAt: string | null;
 }
 
@@ -82,4 +84,31 @@ export async function waitForQuiet(svc: TestService, timeoutMs = 10_000): Promis
     },
     { timeoutMs, what: 'the notification and delivery queues to be idle' },
   );
+}
+
+/**
+ * A resolver for webhook target names that answers from a table the test controls (no network):
+ * `set(name, addresses)` changes what a name resolves to from then on; an unknown name does not
+ * resolve (ENOTFOUND). `lookups` counts the questions per name.
+ */
+export class FakeDns {
+  private readonly table = new Map<string, string[]>();
+  readonly lookups = new Map<string, number>();
+
+  set(name: string, addresses: string[]): this {
+    this.table.set(name, addresses);
+    return this;
+  }
+
+  readonly lookup: HostLookup = (hostname) => {
+    this.lookups.set(hostname, (this.lookups.get(hostname) ?? 0) + 1);
+    const addresses = this.table.get(hostname);
+    if (!addresses?.length) {
+      const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+        code: 'ENOTFOUND',
+      });
+      return Promise.reject(err);
+    }
+    return Promise.resolve(addresses.map((address) => ({ address, family: isIP(address) })));
+  };
 }

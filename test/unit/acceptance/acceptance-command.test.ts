@@ -1,4 +1,4 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, vi } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -258,6 +258,33 @@ describe('runAcceptanceCommand', () => {
     expect(path.dirname(argDir!)).toBe(os.tmpdir());
     expect(path.basename(argDir!).startsWith(REPORT_DIR_PREFIX)).toBe(true);
     expect(existsSync(argDir!)).toBe(false);
+  });
+
+  it('never inherits the environment of the process that runs it', async () => {
+    vi.stubEnv('EXTRA_VAR', 'from the service environment');
+    try {
+      const dir = await tempDir();
+      const envFile = path.join(dir, 'env');
+      const result = await run({
+        command: bash('record.sh', q(path.join(dir, 'args')), q(envFile)),
+      });
+      expect(result.outcome).toBe('passed');
+      expect(readNulList(envFile)[3]).toBe('');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('scrubs secrets from the output tail and the reason', async () => {
+    const secret = 'secret-value-9f8e7d';
+    const result = await run({
+      command: `bash -c "echo token=${secret}; exit 3" ${secret}`,
+      secrets: [secret],
+    });
+    expect(result.outcome).toBe('failed');
+    expect(result.outputTail).toBe('token=[redacted]\n');
+    const missing = await run({ command: `/nonexistent/${secret}`, secrets: [secret] });
+    expect(missing.reason).toBe('command not found: /nonexistent/[redacted]');
   });
 
   it('reports a command that does not exist as an error', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   archivalReasons,
   describeReasons,
+  ageCountsFrom,
   isOldEnough,
   usageWindowDates,
   type ArchivalSettings,
@@ -67,20 +68,31 @@ describe('usageWindowDates', () => {
 });
 
 describe('isOldEnough', () => {
+  const created = (createdAt: string) => ({ createdAt });
+
   it('compares the age with LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS, the limit included', () => {
-    expect(isOldEnough(daysBefore(NOW, 90), NOW, SETTINGS)).toBe(true);
-    expect(isOldEnough(daysBefore(NOW, 200), NOW, SETTINGS)).toBe(true);
+    expect(isOldEnough(created(daysBefore(NOW, 90)), NOW, SETTINGS)).toBe(true);
+    expect(isOldEnough(created(daysBefore(NOW, 200)), NOW, SETTINGS)).toBe(true);
     expect(
-      isOldEnough(new Date(NOW.getTime() - 90 * DAY_MS + 1).toISOString(), NOW, SETTINGS),
+      isOldEnough(created(new Date(NOW.getTime() - 90 * DAY_MS + 1).toISOString()), NOW, SETTINGS),
     ).toBe(false);
-    expect(isOldEnough(NOW.toISOString(), NOW, SETTINGS)).toBe(false);
+    expect(isOldEnough(created(NOW.toISOString()), NOW, SETTINGS)).toBe(false);
   });
 
   it('accepts decimal settings', () => {
     const settings = { ...SETTINGS, minAgeDays: 0.00002 }; // ≈ 1.7 s
-    expect(isOldEnough(new Date(NOW.getTime() - 1000).toISOString(), NOW, settings)).toBe(false);
-    expect(isOldEnough(new Date(NOW.getTime() - 2000).toISOString(), NOW, settings)).toBe(true);
-    expect(isOldEnough(NOW.toISOString(), NOW, { ...SETTINGS, minAgeDays: 0 })).toBe(true);
+    const ago = (ms: number) => created(new Date(NOW.getTime() - ms).toISOString());
+    expect(isOldEnough(ago(1000), NOW, settings)).toBe(false);
+    expect(isOldEnough(ago(2000), NOW, settings)).toBe(true);
+    expect(isOldEnough(ago(0), NOW, { ...SETTINGS, minAgeDays: 0 })).toBe(true);
+  });
+
+  it('counts from the last revival (activeSince) when there was one', () => {
+    const revived = { createdAt: daysBefore(NOW, 400), activeSince: daysBefore(NOW, 10) };
+    expect(ageCountsFrom(revived)).toBe(revived.activeSince);
+    expect(isOldEnough(revived, NOW, SETTINGS)).toBe(false);
+    expect(isOldEnough({ ...revived, activeSince: daysBefore(NOW, 90) }, NOW, SETTINGS)).toBe(true);
+    expect(ageCountsFrom({ createdAt: revived.createdAt })).toBe(revived.createdAt);
   });
 });
 

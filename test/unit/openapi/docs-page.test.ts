@@ -1,148 +1,137 @@
-/** The API reference page (GET /docs): complete, self-contained, and safe against injection. */
-import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+/** The API reference page (GET /docs): Swagger UI, every asset served here, under a strict CSP. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DOCS_ASSETS_PATH,
   DOCS_CONTENT_SECURITY_POLICY,
-  escapeHtml,
-  renderDocsPage,
-} from '../../../src/http/docs-page.js';
-import { buildOpenApiDocument } from '../../../src/http/openapi.js';
+  DOCS_INIT_SCRIPT,
+} from '../../../src/http/routes/reference-routes.js';
+import { startReferenceApp, type ReferenceApp } from '../../support/api-contract.js';
 
-const doc = buildOpenApiDocument() as Record<string, any>;
-const page = renderDocsPage(doc);
+let service: ReferenceApp;
+let page: Response;
+let html: string;
 
-describe('renderDocsPage', () => {
-  it('is a complete HTML page with a table of contents by tag', () => {
-    expect(page.startsWith('<!doctype html>')).toBe(true);
-    expect(page).toContain('</html>');
-    expect(page).toContain('<nav><h2>Contents</h2>');
-    for (const tag of doc.tags as { name: string }[]) {
-      expect(page).toContain(`href="#tag-${tag.name}"`);
-      expect(page).toContain(`id="tag-${tag.name}"`);
-    }
+beforeAll(async () => {
+  service = await startReferenceApp();
+  page = await fetch(`${service.base}/docs`);
+  html = await page.text();
+});
+
+afterAll(async () => {
+  await service?.close();
+});
+
+const get = (path: string, init?: RequestInit) => fetch(`${service.base}${path}`, init);
+
+/** Every URL the page loads or links to. */
+const urls = () => [...html.matchAll(/\s(?:src|href)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
+
+describe('GET /docs', () => {
+  it('is an HTML page that starts Swagger UI on /openapi.json', () => {
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('</html>');
+    expect(html).toContain('<div id="swagger-ui"></div>');
+    expect(urls()).toEqual(
+      expect.arrayContaining([
+        `${DOCS_ASSETS_PATH}/swagger-ui.css`,
+        `${DOCS_ASSETS_PATH}/swagger-ui-bundle.js`,
+        `${DOCS_ASSETS_PATH}/init.js`,
+      ]),
+    );
+    expect(DOCS_INIT_SCRIPT).toContain("url: '/openapi.json'");
+    expect(DOCS_INIT_SCRIPT).toContain('SwaggerUIBundle(');
+    // Swagger UI's default would send the document to validator.swagger.io
+    expect(DOCS_INIT_SCRIPT).toContain('validatorUrl: null');
   });
 
-  it('shows every operation: method, path, summary, auth, parameters, body and responses', () => {
-    for (const [path, item] of Object.entries(doc.paths as Record<string, any>)) {
-      for (const [method, op] of Object.entries(item as Record<string, any>)) {
-        expect(page).toContain(`id="op-${op.operationId}"`);
-        const start = page.indexOf(`id="op-${op.operationId}"`);
-        const article = page.slice(start, page.indexOf('</article>', start));
-        expect(article).toContain(`<span class="badge ${method}">${method.toUpperCase()}</span>`);
-        expect(article).toContain(escapeHtml(path));
-        expect(article).toContain(escapeHtml(op.summary));
-        expect(article).toContain('<strong>Auth:</strong>');
-        expect(article).toContain(op.security.length === 0 ? 'Public' : 'Bearer');
-        for (const status of Object.keys(op.responses)) {
-          expect(article).toContain(`>${status}</td>`);
-        }
-        if (op.parameters) expect(article).toContain('<h4>Parameters</h4>');
-        if (op.requestBody) expect(article).toContain('<h4>Request body');
+  it('loads nothing from elsewhere: every URL is a path of this service', () => {
+    expect(urls().length).toBeGreaterThanOrEqual(4);
+    for (const url of urls()) {
+      expect(url, url).toMatch(/^\/[^/]/);
+    }
+    expect(html).not.toMatch(/https?:\/\//i);
+    expect(html).not.toMatch(/@import|url\(/i);
+  });
+
+  it('has no inline script, style or event handler (its CSP forbids them)', () => {
+    for (const [, attributes, body] of html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/gi)) {
+      expect(attributes).toMatch(/\ssrc="/);
+      expect(body!.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/<style/i);
+    expect(html).not.toMatch(/\sstyle\s*=/i);
+    expect(html).not.toMatch(/\son[a-z]+\s*=/i);
+  });
+
+  it('is served with a Content-Security-Policy that allows only this origin', () => {
+    const csp = page.headers.get('content-security-policy');
+    expect(csp).toBe(DOCS_CONTENT_SECURITY_POLICY);
+    const directives = Object.fromEntries(
+      csp!.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values];
+      }),
+    );
+    expect(directives['default-src']).toEqual(["'none'"]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['style-src']).toEqual(["'self'"]);
+    expect(directives['connect-src']).toEqual(["'self'"]);
+    expect(directives['img-src']).toEqual(["'self'", 'data:']);
+    expect(directives['frame-ancestors']).toEqual(["'none'"]);
+    expect(csp).not.toMatch(/unsafe-|https?:|\*/);
+  });
+
+  it('embeds nothing of the document (Swagger UI renders it in the browser)', async () => {
+    const doc = (await (await get('/openapi.json')).json()) as Record<string, any>;
+    expect(html).not.toContain(doc.info.description.slice(0, 40));
+    expect(html).not.toContain('operationId');
+    // the same page whatever the document says
+    expect(await (await get('/docs')).text()).toBe(html);
+  });
+});
+
+describe('the page assets', () => {
+  it('serves every asset the page uses, with its type', async () => {
+    const types: Record<string, RegExp> = {
+      css: /^text\/css/,
+      js: /^(text|application)\/javascript/,
+      png: /^image\/png/,
+      json: /^application\/json/,
+    };
+    for (const url of urls()) {
+      const res = await get(url);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get('content-type'), url).toMatch(types[url.split('.').pop()!]!);
+      expect(body.length, url).toBeGreaterThan(0);
+      if (url.startsWith(DOCS_ASSETS_PATH)) {
+        expect(res.headers.get('cache-control'), url).toMatch(/max-age=\d+/);
       }
     }
+    const bundle = await (await get(`${DOCS_ASSETS_PATH}/swagger-ui-bundle.js`)).text();
+    expect(bundle).toContain('SwaggerUIBundle');
+    expect(await (await get(`${DOCS_ASSETS_PATH}/init.js`)).text()).toBe(DOCS_INIT_SCRIPT);
   });
 
-  it('pretty-prints request body schemas with their references inlined', () => {
-    const start = page.indexOf('id="op-sendEvent"');
-    const article = page.slice(start, page.indexOf('</article>', start));
-    expect(article).toContain('&quot;noticeDays&quot;');
-    expect(article).toContain('&quot;const&quot;: &quot;PUBLISH_RELEASE&quot;');
-    expect(article).toContain('Example: DEPRECATE');
-    expect(page).toContain('id="schema-Connector"');
-    expect(page).toContain('id="webhooks"');
-  });
-
-  it('is self-contained: no script, no external stylesheet, font, image or link', () => {
-    expect(page).not.toMatch(/<script/i);
-    expect(page).not.toMatch(/<link/i);
-    expect(page).not.toMatch(/<img/i);
-    expect(page).not.toMatch(/\bsrc\s*=/i);
-    expect(page).not.toMatch(/href\s*=\s*["']?(https?:)?\/\//i);
-    expect(page).not.toMatch(/@import|url\(/i);
-    expect(page).not.toMatch(/\son[a-z]+\s*=/i);
-  });
-
-  it('works under its Content-Security-Policy (the inline style is allowed by its hash)', () => {
-    const style = /<style>([\s\S]*?)<\/style>/.exec(page)![1]!;
-    const hash = createHash('sha256').update(style).digest('base64');
-    expect(DOCS_CONTENT_SECURITY_POLICY).toContain(`style-src 'sha256-${hash}'`);
-    expect(DOCS_CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
-    expect(page.match(/<style>/g)).toHaveLength(1);
-    expect(page).not.toMatch(/\sstyle=/);
-  });
-
-  it('escapes every piece of text taken from the document', () => {
-    const evil = '<script>alert(1)</script>';
-    const attr = '"><img src=x onerror=alert(1)>';
-    const fake = {
-      openapi: '3.1.0',
-      info: { title: evil, version: attr, summary: evil, description: `**${evil}** \`${attr}\`` },
-      servers: [{ url: evil }],
-      tags: [{ name: attr, description: evil }],
-      paths: {
-        [`/x/${evil}`]: {
-          get: {
-            tags: [attr],
-            operationId: attr,
-            summary: evil,
-            description: evil,
-            security: [{ [attr]: [] }],
-            parameters: [
-              { name: evil, in: attr, description: evil, schema: { type: evil, pattern: attr } },
-            ],
-            requestBody: {
-              description: evil,
-              content: {
-                [attr]: {
-                  schema: { $ref: `#/components/schemas/${attr}` },
-                  examples: { [evil]: { value: { x: evil } } },
-                },
-              },
-            },
-            responses: {
-              [attr]: {
-                description: evil,
-                headers: { [evil]: {} },
-                content: { [evil]: { schema: { type: attr } } },
-              },
-            },
-          },
-        },
-      },
-      webhooks: { [evil]: { post: { summary: evil, responses: {} } } },
-      components: { schemas: { [attr]: { description: evil, const: evil } } },
-    };
-    const html = renderDocsPage(fake);
-    expect(html).not.toContain('<script');
-    expect(html).not.toContain('<img');
-    expect(html).not.toMatch(/<[^>]*\sonerror=/);
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
-  });
-
-  it('does not throw on a sparse or odd document', () => {
-    expect(() => renderDocsPage({})).not.toThrow();
-    expect(() =>
-      renderDocsPage({
-        info: 1,
-        tags: 'x',
-        paths: { '/a': { get: { responses: { 200: null }, parameters: [null] } } },
-        components: { schemas: { A: { $ref: '#/components/schemas/A' } } },
-      }),
-    ).not.toThrow();
-    const selfRef = renderDocsPage({
-      paths: {
-        '/a': {
-          post: {
-            requestBody: {
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } },
-            },
-            responses: { 200: { description: 'ok' } },
-          },
-        },
-      },
-      components: { schemas: { A: { properties: { a: { $ref: '#/components/schemas/A' } } } } },
-    });
-    expect(selfRef).toContain('id="schema-A"');
+  it('serves nothing else of the package, and nothing outside it', async () => {
+    for (const path of [
+      `${DOCS_ASSETS_PATH}/index.html`,
+      `${DOCS_ASSETS_PATH}/swagger-initializer.js`,
+      `${DOCS_ASSETS_PATH}/swagger-ui-bundle.js.map`,
+      `${DOCS_ASSETS_PATH}/package.json`,
+      `${DOCS_ASSETS_PATH}/..%2fpackage.json`,
+      `${DOCS_ASSETS_PATH}/%2e%2e/%2e%2e/package.json`,
+      `${DOCS_ASSETS_PATH}/`,
+      `${DOCS_ASSETS_PATH}`,
+    ]) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
+    }
+    const post = await get(`${DOCS_ASSETS_PATH}/init.js`, { method: 'POST' });
+    expect(post.status).toBeGreaterThanOrEqual(400);
+    expect(post.status).toBeLessThan(500);
   });
 });
