@@ -203,12 +203,14 @@ describe('batchDocuments', () => {
       {
         index: 2,
         path: 'm2/metadata.yaml',
+        code: 'INVALID_DOCUMENT',
         errors: [{ path: 'data.name', message: 'is required' }],
       },
       {
         index: 4,
         path: 'registry.json: destinations[0]',
         connectorId: 'destination-x',
+        code: 'INVALID_DOCUMENT',
         errors: [{ path: '', message: 'bad' }],
       },
     ]);
