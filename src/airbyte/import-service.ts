@@ -5,7 +5,9 @@ import type { ConnectorContext } from '../../machines/connector-types.js';
 import type { Principal } from '../auth/roles.js';
 import { ConcurrentChangeError, DefinitionIdExistsError, LifecycleError } from '../errors.js';
 import { assertDockerRepositoryAllowed } from '../lifecycle/docker-repository-policy.js';
+import { outboxEntries } from '../lifecycle/outbox-entries.js';
 import type { LifecycleService, PreparedEvent } from '../lifecycle/lifecycle-service.js';
+import type { ImportReport } from '../http/contract/import-report.js';
 import type { ConnectorStore } from '../store/connector-store.js';
 import type { ConnectorRecord, StoredConnector } from '../store/records.js';
 import type { DocumentError } from './airbyte-schemas.js';
@@ -30,22 +32,9 @@ export interface ImportRequest {
   apply: boolean;
 }
 
-export interface Refusal {
-  /** position in `metadata`, or in the registry's sources followed by its destinations */
-  index: number;
-  connectorId?: string;
-  code: string;
-  errors: DocumentError[];
-}
-
-export interface ImportReport {
-  dryRun: boolean;
-  created: string[];
-  unchanged: string[];
-  drift: { connectorId: string; fields: DriftField[] }[];
-  applied: string[];
-  refused: Refusal[];
-}
+/** A refused document, as the contract of POST /v1/imports names it. */
+export type Refusal = ImportReport['refused'][number];
+export type { ImportReport };
 
 interface Doc {
   index: number;
@@ -397,7 +386,7 @@ export class ImportService {
           payload: { format: doc.format },
           ...(requestId ? { requestId } : {}),
         },
-        outbox: this.deps.service.outboxEntries(record, eventId, at, effects, requestId),
+        outbox: outboxEntries(record, eventId, at, effects, requestId),
         runs: [],
       },
     };

@@ -16,7 +16,6 @@ import {
   type ConnectorContext,
   type ConnectorType,
 } from '../../machines/connector-types.js';
-import type { Effect } from '../../machines/effects.js';
 import { hasRole, type Principal } from '../auth/roles.js';
 import type { LifecycleError } from '../errors.js';
 import {
@@ -28,6 +27,7 @@ import {
 } from '../errors.js';
 import type { CommitGuard, CommitInput, ConnectorStore } from '../store/connector-store.js';
 import { assertDockerRepositoryAllowed } from './docker-repository-policy.js';
+import { outboxEntries } from './outbox-entries.js';
 import {
   queuedAcceptanceRun,
   type AcceptanceRunRecord,
@@ -144,7 +144,7 @@ export class LifecycleService {
         },
         ...(requestId ? { requestId } : {}),
       },
-      outbox: this.outboxEntries(record, eventId, at, effects, requestId),
+      outbox: outboxEntries(record, eventId, at, effects, requestId),
       runs: [],
     });
     this.onTransition('REGISTER', 'none', record.state);
@@ -352,7 +352,7 @@ export class LifecycleService {
           payload: { ...payload },
           ...(requestId ? { requestId } : {}),
         },
-        outbox: this.outboxEntries(next, eventId, at, decision.effects, requestId),
+        outbox: outboxEntries(next, eventId, at, decision.effects, requestId),
         runs,
         ...(guard ? { guard } : {}),
       },
@@ -383,39 +383,5 @@ export class LifecycleService {
     eventId: string = randomUUID(),
   ): T & EventMeta {
     return { ...input, eventId, actor, at: this.clock().toISOString() };
-  }
-
-  /** Outbox entries with stable ids; notifications carry where the connector now stands. */
-  outboxEntries(
-    next: ConnectorRecord,
-    eventId: string,
-    occurredAt: string,
-    effects: Effect[],
-    requestId: string | undefined,
-  ) {
-    const [supportLevel, status] = next.state.split('.');
-    return effects.map((effect, index) => ({
-      id: `${eventId}-${index}`,
-      connectorId: next.context.id,
-      eventId,
-      occurredAt,
-      effect:
-        effect.kind === 'notify'
-          ? {
-              ...effect,
-              data: {
-                name: next.context.name,
-                connectorType: next.context.type,
-                supportLevel,
-                status,
-                state: next.state,
-                dockerImageTag: next.context.dockerImageTag,
-                maintainers: next.context.maintainers,
-                ...effect.data,
-              },
-            }
-          : effect,
-      ...(requestId ? { requestId } : {}),
-    }));
   }
 }
