@@ -11,6 +11,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
+# Airbyte's JSON Schemas, loaded at run time (src/airbyte/airbyte-schemas.ts)
+COPY --from=build /app/vendor ./vendor
 COPY scripts ./scripts
 USER node
 EXPOSE 8080

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MACHINE_VERSION } from '../machines/connector-machine.js';
+import { emptyAirbyteFields } from '../machines/connector-types.js';
 import { usageWindowDates } from '../machines/archival-policy.js';
 import { createServices } from '../src/app-services.js';
 import { newSweepRecord } from '../src/archival/sweep-store.js';
@@ -57,6 +58,8 @@ export async function measureArchivalSweep({
               name: id,
               type: 'source',
               language: 'python',
+              ...emptyAirbyteFields(),
+              archive: null,
               dockerRepository: `airbyte/${id}`,
               dockerImageTag: '1.0.0',
               cdkVersion: '6.0.0',

@@ -1,10 +1,11 @@
 import { cpus, totalmem } from 'node:os';
+import { measureAirbyteImport } from './airbyte-import.js';
 import { measureApiThroughput } from './api-throughput.js';
 import { measureArchivalSweep } from './archival-sweep.js';
 import { measureMinimalExpress, measureRawBullmq } from './ceilings.js';
 import { measureNotificationLatency } from './notification-latency.js';
 
-/** `npm run bench [-- api|latency ...]`: prints each figure; not a test. */
+/** `npm run bench [-- api|latency|sweep|import ...]`: prints each figure; not a test. */
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
   const want = (name: string) => only.size === 0 || only.has(name);
@@ -47,6 +48,15 @@ async function main(): Promise<void> {
         `dry run ${sweep.dryRunSeconds.toFixed(1)} s, sweep with ${sweep.deprecated} deprecations ${sweep.sweepSeconds.toFixed(1)} s, ` +
         `peak RSS ${sweep.peakRssMb.toFixed(0)} MB (baseline ${sweep.baselineRssMb.toFixed(0)} MB), peak heap ${sweep.peakHeapMb.toFixed(0)} MB ` +
         `(seeding took ${sweep.seedSeconds.toFixed(0)} s)`,
+    );
+  }
+  if (want('import')) {
+    const imp = await measureAirbyteImport();
+    console.log(
+      `Airbyte import (POST /v1/imports, ${imp.documents} generated metadata.yaml, ${imp.bodyMb.toFixed(1)} MB body): ` +
+        `create ${imp.createSeconds.toFixed(2)} s (catalog lists all after ${imp.catalogSeconds.toFixed(1)} s), ` +
+        `re-import unchanged ${imp.unchangedSeconds.toFixed(2)} s, apply ${imp.documents} releases ${imp.applySeconds.toFixed(2)} s; ` +
+        `service peak RSS ${imp.peakRssMb.toFixed(0)} MB (baseline ${imp.baselineRssMb.toFixed(0)} MB)`,
     );
   }
 }

@@ -17,6 +17,9 @@ import type {
   SweepCandidate as ContractSweepCandidate,
   Token,
   UsageResult,
+  ImportReport as ContractImportReport,
+  ImportRequest as ContractImportRequest,
+  SupportLevelPolicy as ContractSupportLevelPolicy,
   eventBodies,
   registrationBody,
   subscriptionBody,
@@ -36,13 +39,7 @@ export type SubscriptionRequest = z.input<typeof subscriptionBody>;
 export type UsageEntryRequest = z.input<typeof usageEntry>;
 
 /** POST /v1/imports (SPEC §11). */
-export interface ImportRequest {
-  metadata?: string[];
-  registry?: { sources: unknown[]; destinations: unknown[] };
-  maintainers?: string[];
-  dryRun?: boolean;
-  apply?: boolean;
-}
+export type ImportRequest = ContractImportRequest;
 
 // ---- responses ------------------------------------------------------------------------------
 
@@ -68,37 +65,10 @@ export type MachineTransition = MachineDescription['states'][number]['transition
 export type Registry = RegistryDocument;
 
 /** POST /v1/imports answer (SPEC §11). */
-export interface ImportReport {
-  dryRun: boolean;
-  created: string[];
-  unchanged: string[];
-  drift: {
-    connectorId: string;
-    fields: { field: string; current: unknown; imported: unknown }[];
-  }[];
-  applied: string[];
-  refused: {
-    index: number;
-    connectorId?: string;
-    errors: { path: string; message: string; code?: string }[];
-  }[];
-}
+export type ImportReport = ContractImportReport;
 
 /** GET /v1/support-levels (SPEC §11). */
-export interface SupportLevelPolicy {
-  supportLevel: string;
-  availability: string;
-  whoBuilds: string;
-  whoMaintains: string;
-  productionReadiness: string;
-  support: {
-    cloud: unknown;
-    poweredByAirbyte: unknown;
-    selfManagedEnterprise: unknown;
-    communityOss: unknown;
-  };
-  notes: string;
-}
+export type SupportLevelPolicy = ContractSupportLevelPolicy;
 
 /** An RFC 9457 problem, as every refusal carries it (SPEC §4). */
 export interface Problem {

@@ -1,5 +1,5 @@
 import type { ArchivalReason } from './archival-policy.js';
-import type { BreakingChange } from './connector-types.js';
+import type { AirbyteFields, BreakingChange } from './connector-types.js';
 
 /** Every event the machine sees carries who sent it, when, and a stable id. */
 export interface EventMeta {
@@ -35,7 +35,8 @@ export interface ArchiveEvent extends EventMeta {
   type: 'ARCHIVE';
   reason: string;
 }
-export interface PublishReleaseEvent extends EventMeta {
+/** A release may also carry new values of the Airbyte fields (SPEC §11), e.g. a new `spec`. */
+export interface PublishReleaseEvent extends EventMeta, Partial<AirbyteFields> {
   type: 'PUBLISH_RELEASE';
   dockerImageTag: string;
   cdkVersion?: string;
@@ -60,6 +61,8 @@ export interface RejectUnarchiveEvent extends EventMeta {
 export interface AcceptancePassedEvent extends EventMeta {
   type: 'ACCEPTANCE_PASSED';
   runId: string;
+  /** the connector specification the run left in `{reportDir}/spec.json` (SPEC §11) */
+  spec?: Record<string, unknown>;
 }
 export interface AcceptanceFailedEvent extends EventMeta {
   type: 'ACCEPTANCE_FAILED';

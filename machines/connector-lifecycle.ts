@@ -5,6 +5,7 @@ import { isEffect, type Effect } from './effects.js';
 import { checkPolicy, type LifecyclePolicy, type PolicyViolation } from './lifecycle-policy.js';
 import { createConnectorMachine, type ConnectorMachine } from './connector-machine.js';
 import { registration, type RegistrationLevel } from './registration.js';
+import { archiveInfo } from './airbyte-updates.js';
 
 /** A connector's lifecycle state as stored: where it is and what it carries. */
 export interface LifecycleState {
@@ -40,6 +41,38 @@ export class ConnectorLifecycle {
   /** The state a newly registered connector starts in (registration.ts). */
   initialState(supportLevel: RegistrationLevel, context: ConnectorContext): LifecycleState {
     return registration(supportLevel, context).next;
+  }
+
+  /**
+   * The state an imported connector starts in (SPEC §11): certified.active, community.active or
+   * archived.idle (then with where its source is kept: the document's own location, else the
+   * configured template).
+   */
+  importedState(
+    supportLevel: 'certified' | 'community' | 'archived',
+    context: ConnectorContext,
+    at: string,
+    archiveSourceUrl?: string,
+  ): LifecycleState {
+    if (supportLevel !== 'archived') return { state: `${supportLevel}.active`, context };
+    const archive = archiveInfo(
+      this.policy,
+      context.id,
+      at,
+      'Imported as archived (Airbyte supportLevel: archived).',
+    );
+    return {
+      state: 'archived.idle',
+      context: {
+        ...context,
+        archive: archiveSourceUrl ? { ...archive, sourceUrl: archiveSourceUrl } : archive,
+      },
+    };
+  }
+
+  /** Effects of an import: the catalog only; imports send no per-connector webhook (SPEC §11). */
+  importEffects(): Effect[] {
+    return [{ kind: 'catalog' }];
   }
 
   /** Effects of a registration (registration.ts). */

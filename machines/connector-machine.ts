@@ -3,10 +3,12 @@ import type { ConnectorContext, GatePurpose, StateName, SupportLevel } from './c
 import type { ConnectorEvent } from './connector-events.js';
 import {
   openGate,
+  recordArchive,
   recordDeprecation,
   recordRelease,
   recordReminder,
   recordReviewSuggestion,
+  recordSpec,
   recordUnarchiveRequest,
   settleUnarchiveRequest,
   takeOverConnector,
@@ -28,9 +30,9 @@ import { machineGuards } from './machine-guards.js';
 
 /**
  * Bumped whenever the shape of persisted snapshots changes, so that stored connectors can be
- * migrated (see connector-snapshot.ts).
+ * migrated (see src/store/snapshot-migrations.ts). 2: Airbyte fields and `archive` (SPEC §11).
  */
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
 /**
  * The connector lifecycle (SPEC §2). Pure: it decides the next state and names the side effects
@@ -90,9 +92,11 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
       guard: 'archiveDueCurrent' as const,
       target: '#connector.archived.idle',
       actions: [
+        'recordArchive' as const,
         notify('connector.archived', ({ context }) => ({
           reason: context.deprecation?.reason,
           deprecation: context.deprecation,
+          archive: context.archive,
         })),
         updateCatalog,
       ],
@@ -101,7 +105,14 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
 
   const archiveNow = {
     target: '#connector.archived.idle',
-    actions: [notify('connector.archived', reasonOf), updateCatalog],
+    actions: [
+      'recordArchive' as const,
+      notify('connector.archived', (args) => ({
+        ...reasonOf(args),
+        archive: args.context.archive,
+      })),
+      updateCatalog,
+    ],
   };
 
   return setup({
@@ -122,6 +133,8 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
       ),
       clearDeprecation: assign({ deprecation: null }),
       recordRelease: assign(({ context, event }) => recordRelease(context, event)),
+      recordSpec: assign(({ context, event }) => recordSpec(context, event)),
+      recordArchive: assign(({ context, event }) => recordArchive(context, event, policy)),
       recordUnarchiveRequest: assign(({ context, event }) =>
         recordUnarchiveRequest(context, event),
       ),
@@ -163,7 +176,7 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               ACCEPTANCE_PASSED: {
                 guard: 'gateMatches',
                 target: '#connector.community.active',
-                actions: ['closeGate', updateCatalog],
+                actions: ['recordSpec', 'closeGate', updateCatalog],
               },
               ACCEPTANCE_FAILED: {
                 guard: 'gateMatches',
@@ -203,7 +216,12 @@ export function createConnectorMachine(policy: LifecyclePolicy) {
               ACCEPTANCE_PASSED: {
                 guard: 'gateMatches',
                 target: '#connector.certified.active',
-                actions: [notify('connector.certified', gateResult), 'closeGate', updateCatalog],
+                actions: [
+                  'recordSpec',
+                  notify('connector.certified', gateResult),
+                  'closeGate',
+                  updateCatalog,
+                ],
               },
               ACCEPTANCE_FAILED: {
                 guard: 'gateMatches',

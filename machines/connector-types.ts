@@ -26,11 +26,93 @@ export interface Deprecation {
   automated: boolean;
 }
 
+export const DEADLINE_ACTIONS = ['auto_upgrade', 'disable'] as const;
+export type DeadlineAction = (typeof DEADLINE_ACTIONS)[number];
+
+/** Airbyte's scope of a breaking change: only the named streams are affected. */
+export interface BreakingChangeScope {
+  scopeType: 'stream';
+  impactedScopes: string[];
+}
+
 export interface BreakingChange {
   message: string;
   /** ISO timestamp; a date-only deadline means 00:00 UTC of that day. */
   upgradeDeadline: string;
-  migrationDocumentationUrl: string;
+  /** absent when an imported Airbyte document names none */
+  migrationDocumentationUrl?: string;
+  /** Airbyte's action when the deadline is reached */
+  deadlineAction?: DeadlineAction;
+  scopedImpact?: BreakingChangeScope[];
+}
+
+/** Airbyte's release stages and connector subtypes (SPEC §11). */
+export const RELEASE_STAGES = ['alpha', 'beta', 'generally_available', 'custom'] as const;
+export type ReleaseStage = (typeof RELEASE_STAGES)[number];
+export const CONNECTOR_SUBTYPES = [
+  'api',
+  'database',
+  'datalake',
+  'file',
+  'custom',
+  'message_queue',
+  'unknown',
+  'vectorstore',
+] as const;
+export type ConnectorSubtype = (typeof CONNECTOR_SUBTYPES)[number];
+
+/**
+ * The optional Airbyte fields of a connector (SPEC §11); null (tags: empty) when unknown. `airbyte`
+ * keeps the other fields of an imported document verbatim, so that an export gives them back.
+ */
+export interface AirbyteFields {
+  documentationUrl: string | null;
+  releaseStage: ReleaseStage | null;
+  connectorSubtype: ConnectorSubtype | null;
+  license: string | null;
+  githubIssueLabel: string | null;
+  tags: string[];
+  iconUrl: string | null;
+  /** YYYY-MM-DD */
+  releaseDate: string | null;
+  /** the connector specification object */
+  spec: Record<string, unknown> | null;
+  airbyte: Record<string, unknown> | null;
+}
+
+export const AIRBYTE_FIELD_NAMES = [
+  'documentationUrl',
+  'releaseStage',
+  'connectorSubtype',
+  'license',
+  'githubIssueLabel',
+  'tags',
+  'iconUrl',
+  'releaseDate',
+  'spec',
+  'airbyte',
+] as const satisfies readonly (keyof AirbyteFields)[];
+
+export function emptyAirbyteFields(): AirbyteFields {
+  return {
+    documentationUrl: null,
+    releaseStage: null,
+    connectorSubtype: null,
+    license: null,
+    githubIssueLabel: null,
+    tags: [],
+    iconUrl: null,
+    releaseDate: null,
+    spec: null,
+    airbyte: null,
+  };
+}
+
+/** Where an archived connector's source is kept (SPEC §11). */
+export interface ArchiveInfo {
+  archivedAt: string;
+  reason: string;
+  sourceUrl: string;
 }
 
 export type GatePurpose = 'contribution' | 'certification' | 'unarchive';
@@ -54,17 +136,21 @@ export interface UnarchiveRequest {
   /** pending → ready (tests passed) → approved | rejected */
   outcome: 'pending' | 'ready' | 'approved' | 'rejected';
   reason?: string;
+  /** the spec the passing acceptance run left; becomes the connector's on approval */
+  spec?: Record<string, unknown>;
 }
 
-export interface ConnectorContext {
+export interface ConnectorContext extends AirbyteFields {
   id: string;
   definitionId: string;
   name: string;
   type: ConnectorType;
-  language: string;
+  /** null when an imported document does not name it */
+  language: string | null;
   dockerRepository: string;
   dockerImageTag: string;
-  cdkVersion: string;
+  /** null for an imported connector whose CDK is unknown */
+  cdkVersion: string | null;
   maintainers: string[];
   deprecation: Deprecation | null;
   /** keyed by the version that breaks, as in Airbyte's metadata.yaml */
@@ -78,6 +164,8 @@ export interface ConnectorContext {
   reviewSuggestedAt?: string;
   /** the breaking-change reminders already sent, as `<version>@<daysBefore>` */
   remindersSent?: string[];
+  /** set while archived */
+  archive: ArchiveInfo | null;
 }
 
 export const STATE_NAMES = [

@@ -8,7 +8,8 @@ import type { ConnectorEvent, EventMeta } from './connector-events.js';
 import { defaultNoticeDays, toSemver, type LifecyclePolicy } from './lifecycle-policy.js';
 import { reminderKey } from './lifecycle-rules.js';
 import { image } from './machine-effects.js';
-import { addDays, normalizeDeadline } from './time.js';
+import { addDays } from './time.js';
+import { archiveInfo, releasedAirbyteFields, storedBreakingChange } from './airbyte-updates.js';
 
 /**
  * How events change a connector's context, pure: each returns the fields to update (the machine
@@ -64,16 +65,9 @@ export function recordRelease(context: ConnectorContext, event: ConnectorEvent):
   if (event.type !== 'PUBLISH_RELEASE') return {};
   const tag = toSemver(event.dockerImageTag) ?? event.dockerImageTag;
   const breakingChanges = { ...context.breakingChanges };
-  if (event.breakingChange) {
-    breakingChanges[tag] = {
-      message: event.breakingChange.message,
-      upgradeDeadline:
-        normalizeDeadline(event.breakingChange.upgradeDeadline) ??
-        event.breakingChange.upgradeDeadline,
-      migrationDocumentationUrl: event.breakingChange.migrationDocumentationUrl,
-    };
-  }
+  if (event.breakingChange) breakingChanges[tag] = storedBreakingChange(event.breakingChange);
   return {
+    ...releasedAirbyteFields(event),
     dockerImageTag: tag,
     cdkVersion: event.cdkVersion
       ? (toSemver(event.cdkVersion) ?? event.cdkVersion)
@@ -105,11 +99,14 @@ export function settleUnarchiveRequest(
 ): Update {
   if (!context.unarchiveRequest) return {};
   const reason = params.reason ?? ('reason' in event ? event.reason : undefined);
+  // The candidate image's spec waits in the request; it is taken over on approval (SPEC §11).
+  const spec = event.type === 'ACCEPTANCE_PASSED' ? event.spec : undefined;
   return {
     unarchiveRequest: {
       ...context.unarchiveRequest,
       outcome: params.outcome,
       ...(reason ? { reason } : {}),
+      ...(spec ? { spec } : {}),
     },
   };
 }
@@ -120,6 +117,8 @@ export function takeOverConnector(context: ConnectorContext, event: ConnectorEve
   return {
     dockerImageTag: request.dockerImageTag,
     cdkVersion: request.cdkVersion,
+    spec: request.spec ?? context.spec,
+    archive: null,
     maintainers: context.maintainers.includes(request.requester)
       ? context.maintainers
       : [...context.maintainers, request.requester],
@@ -127,6 +126,22 @@ export function takeOverConnector(context: ConnectorContext, event: ConnectorEve
     lastReleaseAt: event.at,
     activeSince: event.at,
   };
+}
+
+/** A passing acceptance run that left a spec.json sets the connector's spec (SPEC §11). */
+export function recordSpec(context: ConnectorContext, event: ConnectorEvent): Update {
+  return { spec: event.type === 'ACCEPTANCE_PASSED' && event.spec ? event.spec : context.spec };
+}
+
+/** Where an archived connector's source is kept (SPEC §11). */
+export function recordArchive(
+  context: ConnectorContext,
+  event: ConnectorEvent,
+  policy: LifecyclePolicy,
+): Update {
+  const reason =
+    ('reason' in event ? event.reason : undefined) ?? context.deprecation?.reason ?? 'archived';
+  return { archive: archiveInfo(policy, context.id, event.at, reason) };
 }
 
 /** A reminder is remembered once sent, so that a retried timer sends it only once. */

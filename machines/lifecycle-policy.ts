@@ -13,6 +13,16 @@ export interface LifecyclePolicy {
   minUpgradeWindowDays: { source: number; destination: number };
   /** days before a breaking change's deadline at which reminders go out */
   reminderDays: number[];
+  /** where an archived connector's source is kept; `{connectorId}` is replaced (SPEC §11) */
+  archiveSourceUrl: string;
+}
+
+export const DEFAULT_ARCHIVE_SOURCE_URL =
+  'https://github.com/airbytehq/connector-archive/tree/main/{connectorId}';
+
+/** An archived connector's source location, from the LIFECYCLE_ARCHIVE_SOURCE_URL template. */
+export function archiveSourceUrl(template: string, connectorId: string): string {
+  return template.replaceAll('{connectorId}', connectorId);
 }
 
 export const DEFAULT_POLICY: LifecyclePolicy = {
@@ -21,6 +31,7 @@ export const DEFAULT_POLICY: LifecyclePolicy = {
   archivalNoticeDays: 30,
   minUpgradeWindowDays: { source: 7, destination: 30 },
   reminderDays: [7, 1],
+  archiveSourceUrl: DEFAULT_ARCHIVE_SOURCE_URL,
 };
 
 /** Why a guard blocked an event; the API answers 422 with it. */
@@ -73,7 +84,11 @@ export function checkPolicy(
     case 'PUBLISH_RELEASE':
       return checkRelease(level, context, event, policy);
     case 'REQUEST_UNARCHIVE': {
-      const latest = policy.latestCdkVersions[cdkLanguage(context.language)];
+      // A connector whose language is unknown (imported without one) has no CDK floor to meet.
+      const latest =
+        context.language === null
+          ? undefined
+          : policy.latestCdkVersions[cdkLanguage(context.language)];
       const requested = toSemver(event.cdkVersion);
       if (!requested) {
         return {
@@ -140,6 +155,13 @@ function checkRelease(
   }
   const change = event.breakingChange;
   if (!change) return null;
+  if (semver.prerelease(next) !== null) {
+    return {
+      code: 'BREAKING_CHANGE_VERSION',
+      message: `A breaking change is keyed by a plain X.Y.Z version (as in Airbyte's metadata); ${next} is a pre-release. Publish the breaking change with the final version.`,
+      details: { dockerImageTag: next },
+    };
+  }
   const deadline = normalizeDeadline(change.upgradeDeadline);
   if (!deadline) {
     return {

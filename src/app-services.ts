@@ -72,7 +72,9 @@ export function createServices(
   const redis = connect({ maxRetriesPerRequest: 2 });
   const keys = new Keys(config.keyPrefix);
   const lifecycle = new ConnectorLifecycle(config.policy);
-  const store = new ConnectorStore(redis, config.keyPrefix);
+  const store = new ConnectorStore(redis, config.keyPrefix, {
+    archiveSourceUrl: config.policy.archiveSourceUrl,
+  });
   const queues = new JobQueues(connect(), keys.queuePrefix(), (err) =>
     logger.warn({ err: err.message }, 'queue connection error'),
   );

@@ -1,5 +1,11 @@
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { archiveSourceUrl, DEFAULT_ARCHIVE_SOURCE_URL } from '../machines/lifecycle-policy.js';
+import {
+  DEFAULT_SUPPORT_LEVELS,
+  loadSupportPolicyFile,
+  type SupportLevelPolicy,
+} from './airbyte/support-levels.js';
 import {
   RUN_VARIABLE_NAMES,
   acceptanceEnvironment,
@@ -49,6 +55,13 @@ const reminderDays = z
     return [...new Set(values)].sort((a, b) => b - a);
   });
 
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
 /** LIFECYCLE_ALLOWED_DOCKER_REPOSITORIES: comma-separated globs (`airbyte/*,ghcr.io/acme/*`). */
 const repositoryGlobs = z
   .string()
@@ -167,6 +180,20 @@ const envSchema = z.object({
   LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT: positiveInt(25),
   LIFECYCLE_REMINDER_DAYS: reminderDays,
   LIFECYCLE_RATE_LIMIT_PER_MINUTE: positiveInt(1200),
+  LIFECYCLE_DOCS_BASE_URL: z
+    .string()
+    .default('https://docs.airbyte.com/integrations')
+    .refine(isHttpUrl, 'must be an http(s) URL')
+    .transform((url) => url.replace(/\/+$/, '')),
+  LIFECYCLE_DEFAULT_LICENSE: z.string().trim().min(1).max(100).default('MIT'),
+  LIFECYCLE_ARCHIVE_SOURCE_URL: z
+    .string()
+    .default(DEFAULT_ARCHIVE_SOURCE_URL)
+    .refine(
+      (template) => isHttpUrl(archiveSourceUrl(template, 'source-example')),
+      'must be an http(s) URL once {connectorId} is replaced',
+    ),
+  LIFECYCLE_SUPPORT_POLICY_FILE: z.string().optional(),
   LIFECYCLE_AUTH_FAILURES_PER_MINUTE: positiveInt(20),
   LIFECYCLE_TRUST_PROXY: trustProxy,
   LIFECYCLE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -200,7 +227,13 @@ export interface Config {
     archivalNoticeDays: number;
     minUpgradeWindowDays: { source: number; destination: number };
     reminderDays: number[];
+    /** LIFECYCLE_ARCHIVE_SOURCE_URL: a template with {connectorId} */
+    archiveSourceUrl: string;
   };
+  /** Airbyte interoperability (SPEC §11) */
+  airbyte: { docsBaseUrl: string; defaultLicense: string };
+  /** GET /v1/support-levels: the defaults or LIFECYCLE_SUPPORT_POLICY_FILE */
+  supportLevels: SupportLevelPolicy[];
   acceptance: {
     command: string | undefined;
     timeoutMs: number;
@@ -267,6 +300,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  let supportLevels = DEFAULT_SUPPORT_LEVELS;
+  if (e.LIFECYCLE_SUPPORT_POLICY_FILE) {
+    try {
+      supportLevels = loadSupportPolicyFile(e.LIFECYCLE_SUPPORT_POLICY_FILE);
+    } catch (err) {
+      throw new ConfigError([
+        `LIFECYCLE_SUPPORT_POLICY_FILE=${JSON.stringify(e.LIFECYCLE_SUPPORT_POLICY_FILE)}: ${(err as Error).message}`,
+      ]);
+    }
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -284,7 +327,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         destination: e.LIFECYCLE_MIN_UPGRADE_WINDOW_DAYS_DESTINATION,
       },
       reminderDays: e.LIFECYCLE_REMINDER_DAYS,
+      archiveSourceUrl: e.LIFECYCLE_ARCHIVE_SOURCE_URL,
     },
+    airbyte: {
+      docsBaseUrl: e.LIFECYCLE_DOCS_BASE_URL,
+      defaultLicense: e.LIFECYCLE_DEFAULT_LICENSE,
+    },
+    supportLevels,
     acceptance: {
       command: e.LIFECYCLE_ACCEPTANCE_COMMAND,
       timeoutMs: Math.round(e.LIFECYCLE_ACCEPTANCE_TIMEOUT_S * 1000),

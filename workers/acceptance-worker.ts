@@ -70,6 +70,7 @@ export function acceptanceProcessor(deps: AcceptanceWorkerDeps) {
         tests: result.tests,
         reportFiles: result.reportFiles,
         outputTail: result.outputTail,
+        ...(result.spec ? { spec: result.spec } : {}),
       });
     }
     const applied = await deps.gates.report(run, data.requestId);

@@ -23,6 +23,7 @@ import { emptyCounts, type AcceptanceTestCounts } from './junit-report.js';
 import { OutputTail } from './output-tail.js';
 import { describeJUnitProblems, listFiles, passedReason, scanReports } from './report-scan.js';
 import { scrubSecrets } from './secret-scrubber.js';
+import { readSpecFile } from './spec-file.js';
 
 export type { AcceptanceTestCounts } from './junit-report.js';
 
@@ -64,6 +65,8 @@ export interface AcceptanceRunResult {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** a passing run's `{reportDir}/spec.json` (SPEC §11) */
+  spec?: Record<string, unknown>;
 }
 
 export const OUTPUT_TAIL_BYTES = 8 * 1024;
@@ -183,10 +186,13 @@ export async function runAcceptanceCommand(
     if (problems.length > 0) {
       return finish({ ...base, outcome: 'failed', reason: [...problems, ...notes].join('; ') });
     }
+    const specFile = await readSpecFile(reportDir);
+    if (specFile.problem) notes.push(`ignored ${specFile.problem}`);
     return finish({
       ...base,
       outcome: 'passed',
       reason: [passedReason(reports), ...notes].join('; '),
+      ...(specFile.spec ? { spec: specFile.spec } : {}),
     });
   } finally {
     if (createdReportDir) await rm(reportDir, { recursive: true, force: true }).catch(() => {});

@@ -70,7 +70,11 @@ export class AcceptanceGates {
   report(run: AcceptanceRunRecord, requestId?: string): Promise<'accepted' | 'stale'> {
     const event =
       run.status === 'passed'
-        ? ({ type: 'ACCEPTANCE_PASSED', runId: run.id } as const)
+        ? ({
+            type: 'ACCEPTANCE_PASSED',
+            runId: run.id,
+            ...(run.spec ? { spec: run.spec } : {}),
+          } as const)
         : ({ type: 'ACCEPTANCE_FAILED', runId: run.id, outcome: run.status } as const);
     return this.deps.service.sendInternal(run.connectorId, event, {
       eventId: `${run.id}-result`,

@@ -2,10 +2,12 @@ import type { Redis } from 'ioredis';
 import type { ConnectorStore } from '../store/connector-store.js';
 import type { Keys } from '../store/keys.js';
 import { UPSERT_CATALOG_ENTRY } from '../store/redis-scripts.js';
-import type { CatalogDocument } from '../http/contract/catalog-document.js';
+import { emptyAirbyteFields } from '../../machines/connector-types.js';
+import type { CatalogDocument as CatalogResponse } from '../http/contract/catalog-document.js';
 import { toCatalogEntry, type CatalogEntry } from './catalog-entry.js';
 
-export type { CatalogDocument };
+/** The catalog as kept in Redis; the routes add the support levels (SPEC §11). */
+export type CatalogDocument = Omit<CatalogResponse, 'supportLevels'>;
 
 /**
  * The public catalog, kept in Redis as one entry per listed connector plus a version counter. The
@@ -58,8 +60,9 @@ export class CatalogService {
     const doc: CatalogDocument = {
       catalogVersion: Number(meta[0] ?? 0),
       generatedAt: meta[1],
+      // Entries written before SPEC §11 lack the Airbyte fields: they read as unknown (null).
       connectors: values
-        .map((v) => JSON.parse(v) as CatalogEntry)
+        .map((v) => ({ ...emptyAirbyteFields(), ...(JSON.parse(v) as CatalogEntry) }))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     };
     this.cached = doc;

@@ -22,6 +22,8 @@ export const TAGS = {
   catalog: 'The public catalog and the lifecycle machine (no token).',
   notifications: 'Webhook subscriptions and their deliveries.',
   archival: 'Usage reports and automated archival sweeps.',
+  airbyte:
+    "Airbyte interoperability (SPEC §11): import metadata.yaml documents and registries, export a connector's metadata.yaml, the support policy of each level.",
   operations: 'Health, readiness, metrics and this reference.',
 } as const;
 export type Tag = keyof typeof TAGS;

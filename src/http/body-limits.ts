@@ -8,8 +8,14 @@ const MB = 1024 * 1024;
 /** Every JSON body, unless its path has its own limit. */
 export const DEFAULT_BODY_LIMIT = 1 * MB;
 
-/** Paths with a larger limit: usage batches of 10,000 entries are larger than 1 MB. */
-export const BODY_LIMIT_OVERRIDES: Readonly<Record<string, number>> = { '/v1/usage': 8 * MB };
+/**
+ * Paths with a larger limit: usage batches of 10,000 entries are larger than 1 MB; imports carry
+ * 1,000 metadata.yaml documents and more (SPEC §11).
+ */
+export const BODY_LIMIT_OVERRIDES: Readonly<Record<string, number>> = {
+  '/v1/usage': 8 * MB,
+  '/v1/imports': 16 * MB,
+};
 
 /** The limit for a request path (as mounted, e.g. `/v1/usage`). */
 export function bodyLimitFor(path: string): number {

@@ -12,10 +12,12 @@ import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { rateLimit } from './rate-limit.js';
 import { observeRequests } from './request-observer.js';
 import { problemHandler, sendProblem } from './problem.js';
+import { airbyteRoutes } from './routes/airbyte-routes.js';
 import { archivalRoutes } from './routes/archival-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { importRoutes } from './routes/import-routes.js';
 import { referenceRoutes } from './routes/reference-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -96,6 +98,8 @@ export function createApp(s: AppServices): express.Express {
   v1.use(reference.mount('/v1', connectorRoutes(s)));
   v1.use(reference.mount('/v1', subscriptionRoutes(s)));
   v1.use(reference.mount('/v1', archivalRoutes(s)));
+  v1.use(reference.mount('/v1', importRoutes(s)));
+  v1.use(reference.mount('/v1', airbyteRoutes(s)));
   app.use('/v1', v1);
 
   app.use((req: Request, res: Response) => {

@@ -4,6 +4,7 @@ import { CONNECTOR_TYPES, STATUSES, SUPPORT_LEVELS } from '../../machines/connec
 import { normalizeDeadline } from '../../machines/time.js';
 import { ROLES } from '../auth/roles.js';
 import { NOTIFICATION_TYPES } from '../../machines/notification-types.js';
+import { airbyteFieldShape, breakingChangeAirbyteShape } from '../airbyte/airbyte-field-schemas.js';
 
 /** Request schemas: every input is validated here, at the boundary; the inside trusts its types. */
 
@@ -55,6 +56,7 @@ export const registrationBody = z
     maintainers: z.array(subject).min(1).max(100),
     definitionId: z.uuid().optional(),
     supportLevel: z.enum(['community', 'custom']).default('community'),
+    ...airbyteFieldShape,
   })
   .refine((b) => b.id.startsWith(`${b.type}-`), {
     path: ['id'],
@@ -86,8 +88,10 @@ export const eventBodies = {
         message: text(5000),
         upgradeDeadline: deadline,
         migrationDocumentationUrl: httpUrl,
+        ...breakingChangeAirbyteShape,
       })
       .optional(),
+    ...airbyteFieldShape,
   }),
   REQUEST_UNARCHIVE: z.strictObject({
     type: z.literal('REQUEST_UNARCHIVE'),

@@ -9,10 +9,16 @@ import {
   type InternalEvent,
 } from '../../machines/connector-events.js';
 import type { ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
-import type { ConnectorContext, ConnectorType } from '../../machines/connector-types.js';
+import {
+  AIRBYTE_FIELD_NAMES,
+  emptyAirbyteFields,
+  type AirbyteFields,
+  type ConnectorContext,
+  type ConnectorType,
+} from '../../machines/connector-types.js';
 import { registration } from '../../machines/registration.js';
-import type { Effect } from '../../machines/effects.js';
 import { hasRole, type Principal } from '../auth/roles.js';
+import type { LifecycleError } from '../errors.js';
 import {
   ConcurrentChangeError,
   EventNotAllowedError,
@@ -20,9 +26,10 @@ import {
   PolicyViolationError,
   PreconditionFailedError,
 } from '../errors.js';
-import type { CommitGuard, ConnectorStore } from '../store/connector-store.js';
+import type { CommitGuard, CommitInput, ConnectorStore } from '../store/connector-store.js';
 import { casBackoff, CAS_MAX_ATTEMPTS } from './cas-backoff.js';
 import { assertDockerRepositoryAllowed } from './docker-repository-policy.js';
+import { outboxEntries } from './outbox-entries.js';
 import {
   queuedAcceptanceRun,
   type AcceptanceRunRecord,
@@ -30,7 +37,8 @@ import {
   type StoredConnector,
 } from '../store/records.js';
 
-export interface RegistrationInput {
+/** Registration also accepts the optional Airbyte fields of SPEC §11. */
+export interface RegistrationInput extends Partial<AirbyteFields> {
   id: string;
   name: string;
   type: ConnectorType;
@@ -51,6 +59,13 @@ export interface SendOptions {
   /** the version the caller last saw (If-Match); 412 when it moved on */
   ifMatchVersion?: number;
   requestId?: string;
+}
+
+/** An accepted event, decided and ready to commit. */
+export interface PreparedEvent {
+  kind: 'accepted';
+  commit: CommitInput;
+  gateStarted: boolean;
 }
 
 export interface SendResult {
@@ -81,7 +96,13 @@ export class LifecycleService {
     assertDockerRepositoryAllowed(input.dockerRepository, this.allowedDockerRepositories);
     const at = this.clock().toISOString();
     const eventId = randomUUID();
+    const airbyte = emptyAirbyteFields();
+    for (const name of AIRBYTE_FIELD_NAMES) {
+      if (input[name] !== undefined) Object.assign(airbyte, { [name]: input[name] });
+    }
     const context: ConnectorContext = {
+      ...airbyte,
+      archive: null,
       id: input.id,
       definitionId: input.definitionId ?? randomUUID(),
       name: input.name,
@@ -124,7 +145,7 @@ export class LifecycleService {
         },
         ...(requestId ? { requestId } : {}),
       },
-      outbox: this.outboxEntries(record, eventId, at, effects, requestId),
+      outbox: outboxEntries(record, eventId, at, effects, requestId),
       runs: [],
     });
     this.onTransition('REGISTER', 'none', record.state);
@@ -221,6 +242,51 @@ export class LifecycleService {
   ): Promise<
     { kind: 'accepted'; connector: StoredConnector; gateStarted: boolean } | { kind: 'stale' }
   > {
+    const prepared = this.prepare(current, event, requestId, guard);
+    if (prepared.kind === 'stale') return prepared;
+    const version = await this.store.commit(prepared.commit);
+    this.onTransition(event.type, current.state, prepared.commit.next.state);
+    return {
+      kind: 'accepted',
+      connector: { ...prepared.commit.next, version },
+      gateStarted: prepared.gateStarted,
+    };
+  }
+
+  /**
+   * An event on behalf of `actor`, decided but not committed (refusals are thrown): for dry runs,
+   * and for batches committed together with `commitPrepared`.
+   */
+  prepareEvent(
+    current: StoredConnector,
+    input: ApiEventInput,
+    actor: string,
+    requestId?: string,
+  ): PreparedEvent {
+    const prepared = this.prepare(current, this.withMeta(input, actor), requestId);
+    if (prepared.kind === 'stale') {
+      throw new EventNotAllowedError(`Event ${input.type} is not allowed now.`);
+    }
+    return prepared;
+  }
+
+  /** Commits prepared events in one pipeline; each result is the connector or its error. */
+  async commitPrepared(prepared: PreparedEvent[]): Promise<(StoredConnector | LifecycleError)[]> {
+    const results = await this.store.commitMany(prepared.map((p) => p.commit));
+    return results.map((result, i) => {
+      if (typeof result !== 'number') return result;
+      const { commit } = prepared[i]!;
+      this.onTransition(commit.history.type, commit.previous?.state ?? 'none', commit.next.state);
+      return { ...commit.next, version: result };
+    });
+  }
+
+  private prepare(
+    current: StoredConnector,
+    event: ConnectorEvent,
+    requestId: string | undefined,
+    guard?: CommitGuard,
+  ): PreparedEvent | { kind: 'stale' } {
     const decision = this.lifecycle.decide(
       { state: current.state, context: current.context },
       event,
@@ -270,26 +336,28 @@ export class LifecycleService {
         : [],
     );
     const { eventId, actor, at, ...payload } = event;
-    const version = await this.store.commit({
-      expectedVersion: current.version,
-      previous: current,
-      next,
-      history: {
-        eventId,
-        type: event.type,
-        actor,
-        at,
-        from: current.state,
-        to: next.state,
-        payload: { ...payload },
-        ...(requestId ? { requestId } : {}),
+    return {
+      kind: 'accepted',
+      gateStarted: runs.length > 0,
+      commit: {
+        expectedVersion: current.version,
+        previous: current,
+        next,
+        history: {
+          eventId,
+          type: event.type,
+          actor,
+          at,
+          from: current.state,
+          to: next.state,
+          payload: { ...payload },
+          ...(requestId ? { requestId } : {}),
+        },
+        outbox: outboxEntries(next, eventId, at, decision.effects, requestId),
+        runs,
+        ...(guard ? { guard } : {}),
       },
-      outbox: this.outboxEntries(next, eventId, at, decision.effects, requestId),
-      runs,
-      ...(guard ? { guard } : {}),
-    });
-    this.onTransition(event.type, current.state, next.state);
-    return { kind: 'accepted', connector: { ...next, version }, gateStarted: runs.length > 0 };
+    };
   }
 
   /** 403 unless the principal may send this event type to this connector (SPEC §4). */
@@ -316,39 +384,5 @@ export class LifecycleService {
     eventId: string = randomUUID(),
   ): T & EventMeta {
     return { ...input, eventId, actor, at: this.clock().toISOString() };
-  }
-
-  /** Outbox entries with stable ids; notifications carry where the connector now stands. */
-  private outboxEntries(
-    next: ConnectorRecord,
-    eventId: string,
-    occurredAt: string,
-    effects: Effect[],
-    requestId: string | undefined,
-  ) {
-    const [supportLevel, status] = next.state.split('.');
-    return effects.map((effect, index) => ({
-      id: `${eventId}-${index}`,
-      connectorId: next.context.id,
-      eventId,
-      occurredAt,
-      effect:
-        effect.kind === 'notify'
-          ? {
-              ...effect,
-              data: {
-                name: next.context.name,
-                connectorType: next.context.type,
-                supportLevel,
-                status,
-                state: next.state,
-                dockerImageTag: next.context.dockerImageTag,
-                maintainers: next.context.maintainers,
-                ...effect.data,
-              },
-            }
-          : effect,
-      ...(requestId ? { requestId } : {}),
-    }));
   }
 }

@@ -4,6 +4,7 @@ import {
   AlreadyExistsError,
   ConcurrentChangeError,
   DefinitionIdExistsError,
+  LifecycleError,
   NotFoundError,
 } from '../errors.js';
 import { Keys } from './keys.js';
@@ -15,7 +16,7 @@ import type {
   StoredConnector,
 } from './records.js';
 import { COMMIT_EVENT, SAVE_RUN_UNLESS_FINAL } from './redis-scripts.js';
-import { migrateRecord } from './snapshot-migrations.js';
+import { migrateRecord, type MigrationOptions } from './snapshot-migrations.js';
 
 export interface CommitInput {
   /** 0 to create the connector (fails if it exists) */
@@ -59,12 +60,38 @@ export class ConnectorStore {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly migration?: MigrationOptions,
   ) {
     this.keys = new Keys(prefix);
   }
 
   /** Commits an event with compare-and-set on version; returns the new version. */
   async commit(input: CommitInput): Promise<number> {
+    const { keys, args } = this.commitCall(input);
+    const reply = (await COMMIT_EVENT.run(this.redis, keys, args)) as CommitReply;
+    return this.commitResult(input, reply);
+  }
+
+  /**
+   * Commits many events (of different connectors) in one pipeline: one round trip for all. Each
+   * commit is still atomic on its own; each result is the new version or the error of that commit.
+   */
+  async commitMany(inputs: CommitInput[]): Promise<(number | LifecycleError)[]> {
+    if (inputs.length === 0) return [];
+    const calls = inputs.map((input) => this.commitCall(input));
+    const replies = await COMMIT_EVENT.runMany(this.redis, calls);
+    return replies.map((reply, i) => {
+      if (reply instanceof Error) throw reply;
+      try {
+        return this.commitResult(inputs[i]!, reply as CommitReply);
+      } catch (err) {
+        if (err instanceof LifecycleError) return err;
+        throw err;
+      }
+    });
+  }
+
+  private commitCall(input: CommitInput): { keys: string[]; args: (string | number)[] } {
     const k = this.keys;
     const id = input.next.context.id;
     const next = splitState(input.next.state);
@@ -81,26 +108,28 @@ export class ConnectorStore {
       ...input.outbox.map((entry) => JSON.stringify({ ...entry, version })),
       input.guard?.value ?? '',
     ];
-    const reply = (await COMMIT_EVENT.run(
-      this.redis,
-      [
-        k.connector(id),
-        k.history(id),
-        k.outbox(),
-        k.allConnectors(),
-        k.bySupportLevel(prev.supportLevel),
-        k.byStatus(prev.status),
-        k.bySupportLevel(next.supportLevel),
-        k.byStatus(next.status),
-        k.byType(input.next.context.type),
-        k.runs(id),
-        k.byState(input.previous?.state ?? input.next.state),
-        k.byState(input.next.state),
-        k.definitionIds(),
-        input.guard?.key ?? k.usageStamp(id),
-      ],
-      args,
-    )) as CommitReply;
+    const keys = [
+      k.connector(id),
+      k.history(id),
+      k.outbox(),
+      k.allConnectors(),
+      k.bySupportLevel(prev.supportLevel),
+      k.byStatus(prev.status),
+      k.bySupportLevel(next.supportLevel),
+      k.byStatus(next.status),
+      k.byType(input.next.context.type),
+      k.runs(id),
+      k.byState(input.previous?.state ?? input.next.state),
+      k.byState(input.next.state),
+      k.definitionIds(),
+      // the guard stays the last key (and its value the last argument)
+      input.guard?.key ?? k.usageStamp(id),
+    ];
+    return { keys, args };
+  }
+
+  private commitResult(input: CommitInput, reply: CommitReply): number {
+    const id = input.next.context.id;
     if (reply[0] === 1) return reply[1];
     switch (reply[1]) {
       case 'definition': {
@@ -205,6 +234,15 @@ export class ConnectorStore {
   }
 
   /**
+   * The connectors that hold these definitionIds in the index the commit claims atomically (null:
+   * free), in the order given.
+   */
+  async definitionIdHolders(definitionIds: string[]): Promise<(string | null)[]> {
+    if (definitionIds.length === 0) return [];
+    return this.redis.hmget(this.keys.definitionIds(), ...definitionIds);
+  }
+
+  /**
    * Indexes the definitionIds of connectors stored before the index existed (HSETNX: a commit's
    * own claim always wins); returns the connectors whose definitionId another one already holds.
    * Nothing to do (two reads) once every connector is indexed.
@@ -301,7 +339,7 @@ export class ConnectorStore {
   }
 
   private decode(version: string, doc: string): StoredConnector {
-    const record = migrateRecord(JSON.parse(doc) as ConnectorRecord);
+    const record = migrateRecord(JSON.parse(doc) as ConnectorRecord, this.migration);
     return { ...record, version: Number(version) };
   }
 }

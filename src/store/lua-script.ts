@@ -18,4 +18,20 @@ export class LuaScript {
       return redis.eval(this.source, keys.length, ...keys, ...args);
     }
   }
+
+  /**
+   * Runs the script once per call in one pipeline (one round trip). The script is loaded first in
+   * the same pipeline, so that no call meets NOSCRIPT. Each reply is the result or its Error.
+   */
+  async runMany(
+    redis: Redis,
+    calls: { keys: string[]; args: (string | number)[] }[],
+  ): Promise<unknown[]> {
+    const pipeline = redis.pipeline();
+    pipeline.script('LOAD', this.source);
+    for (const call of calls)
+      pipeline.evalsha(this.sha, call.keys.length, ...call.keys, ...call.args);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.slice(1).map(([err, value]) => err ?? value);
+  }
 }

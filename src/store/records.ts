@@ -68,6 +68,8 @@ export interface AcceptanceRunRecord {
   } | null;
   reportFiles: string[];
   outputTail: string;
+  /** the spec a passing run left in `{reportDir}/spec.json` (SPEC §11), if any */
+  spec?: Record<string, unknown>;
 }
 
 /** A run as recorded when its gate opens, before any worker picks it up. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { CONNECTOR_TYPES, STATUSES } from '../../../machines/connector-types.js';
-import { BreakingChange, Deprecation } from './connector.js';
+import { airbyteFields, BreakingChange, Deprecation } from './connector.js';
 import { orNull, timestamp } from './fields.js';
+import { SupportLevelPolicy } from './support-levels.js';
 
 /** The public catalog (SPEC §6). */
 
@@ -14,15 +15,16 @@ export const CatalogEntry = z
     definitionId: z.string(),
     name: z.string(),
     type: z.enum(CONNECTOR_TYPES),
-    language: z.string(),
+    language: orNull(z.string()),
     dockerRepository: z.string(),
     dockerImageTag: z.string(),
-    cdkVersion: z.string(),
+    cdkVersion: orNull(z.string()),
     supportLevel: z.enum(LISTED_SUPPORT_LEVELS),
     status: z.enum(STATUSES),
     maintainers: z.array(z.string()),
     deprecation: orNull(Deprecation),
     breakingChanges: z.record(z.string(), BreakingChange),
+    ...airbyteFields,
     lastReleaseAt: timestamp.meta({
       description: 'When the current release was published (registration counts as the first).',
     }),
@@ -37,6 +39,9 @@ export const CatalogDocument = z
     catalogVersion: z.number().int(),
     generatedAt: orNull(timestamp),
     connectors: z.array(CatalogEntry),
+    supportLevels: z.array(SupportLevelPolicy).meta({
+      description: 'The support policy of each level, as GET /v1/support-levels (SPEC §11).',
+    }),
   })
   .meta({
     id: 'CatalogDocument',

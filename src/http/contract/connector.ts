@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { API_EVENT_TYPES } from '../../../machines/connector-events.js';
 import {
+  CONNECTOR_SUBTYPES,
   CONNECTOR_TYPES,
+  DEADLINE_ACTIONS,
+  RELEASE_STAGES,
   STATE_NAMES,
   STATUSES,
   SUPPORT_LEVELS,
 } from '../../../machines/connector-types.js';
-import { orNull, timestamp, url } from './fields.js';
+import { calendarDay, orNull, timestamp, url } from './fields.js';
 
 /** A connector as the API returns it (SPEC §4). */
 
@@ -29,7 +32,16 @@ export const BreakingChange = z
   .object({
     message: z.string(),
     upgradeDeadline: timestamp,
-    migrationDocumentationUrl: url,
+    migrationDocumentationUrl: url.optional().meta({
+      description: 'Absent when an imported Airbyte document names none.',
+    }),
+    deadlineAction: z.enum(DEADLINE_ACTIONS).optional().meta({
+      description: "Airbyte's action when the deadline is reached.",
+    }),
+    scopedImpact: z
+      .array(z.object({ scopeType: z.literal('stream'), impactedScopes: z.array(z.string()) }))
+      .optional()
+      .meta({ description: 'Only the named streams are affected (Airbyte).' }),
   })
   .meta({
     id: 'BreakingChange',
@@ -61,6 +73,9 @@ export const UnarchiveRequest = z
     runId: z.string(),
     outcome: z.enum(['pending', 'ready', 'approved', 'rejected']),
     reason: z.string().optional(),
+    spec: z.record(z.string(), z.unknown()).optional().meta({
+      description: "The spec the passing acceptance run left; becomes the connector's on approval.",
+    }),
   })
   .meta({
     id: 'UnarchiveRequest',
@@ -69,16 +84,47 @@ export const UnarchiveRequest = z
   });
 export type UnarchiveRequest = z.infer<typeof UnarchiveRequest>;
 
+export const ArchiveInfo = z
+  .object({ archivedAt: timestamp, reason: z.string(), sourceUrl: url })
+  .meta({
+    id: 'ArchiveInfo',
+    description: "Where an archived connector's source is kept (SPEC §11).",
+  });
+export type ArchiveInfo = z.infer<typeof ArchiveInfo>;
+
+/** The optional Airbyte fields (SPEC §11): null (tags: empty) when unknown. */
+export const airbyteFields = {
+  documentationUrl: orNull(url),
+  releaseStage: orNull(z.enum(RELEASE_STAGES)),
+  connectorSubtype: orNull(z.enum(CONNECTOR_SUBTYPES)),
+  license: orNull(z.string()),
+  githubIssueLabel: orNull(z.string()),
+  tags: z.array(z.string()),
+  iconUrl: orNull(z.string()),
+  releaseDate: orNull(calendarDay),
+  spec: orNull(z.record(z.string(), z.unknown())).meta({
+    description: 'The connector specification object.',
+  }),
+  airbyte: orNull(z.record(z.string(), z.unknown())).meta({
+    description:
+      'The other fields of an imported Airbyte document, kept verbatim so that an export gives them back.',
+  }),
+};
+
 export const Connector = z
   .object({
     id: z.string(),
     definitionId: z.string(),
     name: z.string(),
     type: z.enum(CONNECTOR_TYPES),
-    language: z.string(),
+    language: orNull(z.string()).meta({
+      description: 'null when an imported document does not name it.',
+    }),
     dockerRepository: z.string(),
     dockerImageTag: z.string(),
-    cdkVersion: z.string(),
+    cdkVersion: orNull(z.string()).meta({
+      description: 'null for an imported connector whose CDK is unknown.',
+    }),
     maintainers: z.array(z.string()),
     supportLevel: z.enum(SUPPORT_LEVELS),
     status: z.enum(STATUSES),
@@ -86,7 +132,9 @@ export const Connector = z
     version: z.number().int().min(1),
     allowedEvents: z.array(z.enum(API_EVENT_TYPES)),
     deprecation: orNull(Deprecation),
+    archive: orNull(ArchiveInfo),
     breakingChanges: z.record(z.string(), BreakingChange),
+    ...airbyteFields,
     acceptanceRun: orNull(PendingGate),
     unarchiveRequest: orNull(UnarchiveRequest),
     lastReleaseAt: timestamp,

@@ -11,6 +11,7 @@ import {
 } from '../schemas.js';
 import { describeFields } from './describe-fields.js';
 import { EVENT_EXAMPLES } from './event-requests.js';
+import type { ImportRequest } from './import-report.js';
 
 /**
  * The request schemas of ../schemas.ts (the ones that validate), named and described for the API
@@ -107,6 +108,29 @@ export const REQUEST_EXAMPLES = {
     ],
   },
   SweepRequest: { dryRun: true },
+  ImportRequest: {
+    metadata: [
+      [
+        'data:',
+        '  connectorType: source',
+        '  definitionId: dfd88b22-b603-4c3d-aad7-3701784586b1',
+        '  dockerRepository: airbyte/source-faker',
+        '  dockerImageTag: 6.2.0',
+        '  name: Sample Data (Faker)',
+        '  license: MIT',
+        '  documentationUrl: https://docs.airbyte.com/integrations/sources/faker',
+        '  githubIssueLabel: source-faker',
+        '  connectorSubtype: api',
+        '  releaseStage: beta',
+        '  supportLevel: community',
+        '  tags:',
+        '    - language:python',
+        'metadataSpecVersion: "1.0"',
+        '',
+      ].join('\n'),
+    ],
+    dryRun: true,
+  },
   events: EVENT_EXAMPLES,
 } satisfies {
   TokenRequest: TokenRequest;
@@ -114,5 +138,6 @@ export const REQUEST_EXAMPLES = {
   SubscriptionRequest: SubscriptionRequest;
   UsageRequest: UsageRequest;
   SweepRequest: SweepRequest;
+  ImportRequest: ImportRequest;
   events: Record<string, unknown>;
 };

@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { AppServices } from '../../app-services.js';
 import { describeMachine } from '../../../machines/connector-lifecycle.js';
 import { API_EVENT_TYPES, INTERNAL_EVENT_TYPES } from '../../../machines/connector-events.js';
-import { toRegistry } from '../../catalog/catalog-entry.js';
+import { toRegistry } from '../../airbyte/registry-export.js';
+import { exportSourceOfEntry } from '../../catalog/catalog-entry.js';
 import { ApiRouter } from '../api-router.js';
 import { etagMatches } from '../connector-view.js';
 import { CatalogDocument } from '../contract/catalog-document.js';
@@ -35,7 +36,7 @@ export function catalogRoutes(s: AppServices): ApiRouter {
       tag: 'catalog',
       summary: 'The public catalog',
       description:
-        'Every community and certified connector (deprecated ones with their `deprecation`), never custom or archived ones. Reflects an accepted event within a second. Send `If-None-Match` with the last `ETag` to get 304 when nothing changed.',
+        'Every community and certified connector (deprecated ones with their `deprecation`), never custom or archived ones, with `supportLevels`: the support policy of each level (as GET /v1/support-levels). Reflects an accepted event within a second. Send `If-None-Match` with the last `ETag` to get 304 when nothing changed.',
       access: { kind: 'public' },
       headers: IfNoneMatchHeader,
       responses: {
@@ -50,10 +51,13 @@ export function catalogRoutes(s: AppServices): ApiRouter {
     async (req, res) => {
       const doc = await s.catalog.document();
       if (notModified(req, res, `"catalog-${doc.catalogVersion}"`)) return;
-      res.json(doc);
+      // The support policy of each level rides along (SPEC §11).
+      const body: CatalogDocument = { ...doc, supportLevels: s.config.supportLevels };
+      res.json(body);
     },
   );
 
+  let registry: { version: number; body: RegistryDocument } | null = null;
   api.get(
     '/catalog/registry.json',
     {
@@ -61,7 +65,7 @@ export function catalogRoutes(s: AppServices): ApiRouter {
       tag: 'catalog',
       summary: "The catalog in Airbyte's registry format",
       description:
-        'The catalog as `{sources, destinations}` with Airbyte registry fields (`sourceDefinitionId`/`destinationDefinitionId`, `releaseStage`, `releases.breakingChanges`, …). Supports `If-None-Match`.',
+        "The catalog as Airbyte's `ConnectorRegistryV0` (`{sources, destinations}`), valid against Airbyte's schema: every entry has `documentationUrl` (else `LIFECYCLE_DOCS_BASE_URL` + `/sources/<name>` or `/destinations/<name>`) and `spec` (`{}` when none is known); `releases` only when there are breaking changes; `packageInfo.cdk_version` as `<language>:<version>` when known. An imported connector's other Airbyte fields come back verbatim. Supports `If-None-Match`.",
       access: { kind: 'public' },
       headers: IfNoneMatchHeader,
       responses: {
@@ -76,7 +80,11 @@ export function catalogRoutes(s: AppServices): ApiRouter {
     async (req, res) => {
       const doc = await s.catalog.document();
       if (notModified(req, res, `"registry-${doc.catalogVersion}"`)) return;
-      res.json(toRegistry(doc.connectors));
+      if (registry?.version !== doc.catalogVersion) {
+        const body = toRegistry(doc.connectors.map(exportSourceOfEntry), s.config.airbyte);
+        registry = { version: doc.catalogVersion, body };
+      }
+      res.json(registry.body);
     },
   );
 

@@ -6,9 +6,11 @@ import {
   ConnectorPage,
   DeliveryAttemptList,
   HistoryList,
+  ImportReport,
   MachineDefinition,
   Problem,
   RegistryDocument,
+  SupportLevelList,
   Sweep,
   Token,
   UsageResult,
@@ -22,6 +24,7 @@ import {
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
+import { fixture } from '../airbyte/helpers.js';
 import { dateInDays } from './helpers.js';
 
 /**
@@ -173,9 +176,77 @@ describe('real responses match the documented schemas', () => {
     const sources = RegistryDocument.parse(
       expectDocumented(registry, 'get', '/v1/catalog/registry.json'),
     ).sources;
-    expect(sources.some((s) => Object.keys(s.releases.breakingChanges).length > 0)).toBe(true);
+    expect(sources.some((s) => Object.keys(s.releases?.breakingChanges ?? {}).length > 0)).toBe(
+      true,
+    );
     const machine = await svc.as(null).get('/v1/machine');
     MachineDefinition.parse(expectDocumented(machine, 'get', '/v1/machine'));
+  });
+
+  test('Airbyte: imports, connectors with Airbyte fields, metadata.yaml, support levels', async () => {
+    const levels = await svc.as(null).get('/v1/support-levels');
+    const list = SupportLevelList.parse(expectDocumented(levels, 'get', '/v1/support-levels'));
+    expect(list.items.map((l) => l.supportLevel)).toContain('certified');
+
+    const imported = await svc.api.post('/v1/imports', {
+      metadata: [fixture('source-github').text, fixture('source-courier').text, 'data: ['],
+    });
+    const report = ImportReport.parse(expectDocumented(imported, 'post', '/v1/imports'));
+    expect(report.created).toEqual(['source-github', 'source-courier']);
+    expect(report.refused.map((r) => r.index)).toEqual([2]);
+
+    const github = Connector.parse(
+      expectDocumented(
+        await svc.api.get('/v1/connectors/source-github'),
+        'get',
+        '/v1/connectors/{id}',
+      ),
+    );
+    expect(github).toMatchObject({
+      documentationUrl: expect.any(String),
+      license: expect.any(String),
+      airbyte: expect.any(Object),
+    });
+    expect(github.tags.length).toBeGreaterThan(0);
+    expect(github.spec === null || typeof github.spec === 'object').toBe(true);
+    const courier = Connector.parse(
+      expectDocumented(
+        await svc.api.get('/v1/connectors/source-courier'),
+        'get',
+        '/v1/connectors/{id}',
+      ),
+    );
+    expect(courier.archive?.sourceUrl).toEqual(expect.any(String));
+
+    for (const id of ['source-github', 'source-courier']) {
+      const yaml = await svc.api.get(`/v1/connectors/${id}/metadata.yaml`);
+      expect(yaml.status).toBe(200);
+      expect(expectDocumented(yaml, 'get', '/v1/connectors/{id}/metadata.yaml')).toContain(
+        `dockerRepository: airbyte/${id}`,
+      );
+    }
+
+    const listed = await waitFor(
+      async () => {
+        const res = await svc.as(null).get('/v1/catalog');
+        return res.body.connectors?.some((c: { id: string }) => c.id === 'source-github')
+          ? res
+          : undefined;
+      },
+      { what: 'the imported connector in the catalog' },
+    );
+    const catalog = CatalogDocument.parse(expectDocumented(listed, 'get', '/v1/catalog'));
+    expect(catalog.supportLevels).toEqual(list.items);
+    const registry = RegistryDocument.parse(
+      expectDocumented(
+        await svc.as(null).get('/v1/catalog/registry.json'),
+        'get',
+        '/v1/catalog/registry.json',
+      ),
+    );
+    expect(
+      registry.sources.find((e) => e.dockerRepository === 'airbyte/source-github'),
+    ).toMatchObject({ documentationUrl: expect.any(String), spec: expect.any(Object) });
   });
 
   test('subscriptions and their delivery attempts', async () => {

@@ -233,6 +233,21 @@ const ROUTES: RouteCase[] = [
     request: () => ({ method: 'GET', path: '/v1/catalog/registry.json' }),
   },
   {
+    route: 'POST /v1/imports',
+    success: 200,
+    request: () => ({ method: 'POST', path: '/v1/imports', body: { metadata: [], dryRun: true } }),
+  },
+  {
+    route: 'GET /v1/connectors/:id/metadata.yaml',
+    success: 200,
+    request: () => ({ method: 'GET', path: `/v1/connectors/${shared}/metadata.yaml` }),
+  },
+  {
+    route: 'GET /v1/support-levels',
+    success: 200,
+    request: () => ({ method: 'GET', path: '/v1/support-levels' }),
+  },
+  {
     route: 'GET /v1/machine',
     success: 200,
     request: () => ({ method: 'GET', path: '/v1/machine' }),

@@ -159,7 +159,13 @@ describe('batchDocuments', () => {
           batch: b2!,
           report: {
             ...empty,
-            refused: [{ index: 0, errors: [{ path: 'data.name', message: 'is required' }] }],
+            refused: [
+              {
+                index: 0,
+                code: 'INVALID_DOCUMENT',
+                errors: [{ path: 'data.name', message: 'is required' }],
+              },
+            ],
           },
         },
         {
@@ -173,7 +179,12 @@ describe('batchDocuments', () => {
               },
             ],
             refused: [
-              { index: 1, connectorId: 'destination-x', errors: [{ path: '', message: 'bad' }] },
+              {
+                index: 1,
+                connectorId: 'destination-x',
+                code: 'INVALID_DOCUMENT',
+                errors: [{ path: '', message: 'bad' }],
+              },
             ],
           },
         },
@@ -192,12 +203,14 @@ describe('batchDocuments', () => {
       {
         index: 2,
         path: 'm2/metadata.yaml',
+        code: 'INVALID_DOCUMENT',
         errors: [{ path: 'data.name', message: 'is required' }],
       },
       {
         index: 4,
         path: 'registry.json: destinations[0]',
         connectorId: 'destination-x',
+        code: 'INVALID_DOCUMENT',
         errors: [{ path: '', message: 'bad' }],
       },
     ]);

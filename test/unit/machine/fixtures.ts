@@ -3,7 +3,11 @@
  * A base connector context, event builders with their meta (eventId, actor, at), a helper that
  * drives a connector through accepted events, and the transition table of SPEC section 2.
  */
-import type { ConnectorContext, STATE_NAMES } from '../../../machines/connector-types.js';
+import {
+  emptyAirbyteFields,
+  type ConnectorContext,
+  type STATE_NAMES,
+} from '../../../machines/connector-types.js';
 import type {
   AcceptanceFailedEvent,
   AcceptancePassedEvent,
@@ -58,6 +62,8 @@ export function baseContext(overrides: Partial<ConnectorContext> = {}): Connecto
     dockerImageTag: '1.0.0',
     cdkVersion: '6.0.0',
     maintainers: ['alice'],
+    ...emptyAirbyteFields(),
+    archive: null,
     deprecation: null,
     breakingChanges: {},
     lastReleaseAt: '2024-06-01T00:00:00.000Z',

@@ -96,6 +96,7 @@ describe('policy defaults (SPEC §2, §8, §9)', () => {
       archivalNoticeDays: 30,
       minUpgradeWindowDays: { source: 7, destination: 30 },
       reminderDays: [7, 1],
+      archiveSourceUrl: 'https://github.com/airbytehq/connector-archive/tree/main/{connectorId}',
     });
   });
 

@@ -185,13 +185,20 @@ describe('deprecation', () => {
       const from = reach(lifecycle, `${level}.deprecated`);
       const archiveAt = plusDays(T0, REACH_NOTICE_DAYS[level]);
       expect(from.context.deprecation?.archiveAt).toBe(archiveAt);
-      const d = accepted(lifecycle.decide(from, ev.archiveDue(archiveAt)));
+      const due = ev.archiveDue(archiveAt);
+      const d = accepted(lifecycle.decide(from, due));
       expect(d.next.state).toBe('archived.idle');
+      const archive = {
+        archivedAt: due.at,
+        reason: 'superseded',
+        sourceUrl: 'https://github.com/airbytehq/connector-archive/tree/main/source-faker',
+      };
+      expect(d.next.context.archive).toEqual(archive);
       expect(d.effects).toEqual([
         {
           kind: 'notify',
           type: 'connector.archived',
-          data: { reason: 'superseded', deprecation: from.context.deprecation },
+          data: { reason: 'superseded', deprecation: from.context.deprecation, archive },
         },
         { kind: 'catalog' },
       ]);
@@ -228,12 +235,17 @@ describe('immediate archival', () => {
   it.each(['community.active', 'community.deprecated'] as const)(
     '%s --ARCHIVE--> archived.idle',
     (name) => {
-      const d = accepted(
-        lifecycle.decide(reach(lifecycle, name), ev.archive({ reason: 'unmaintained' })),
-      );
+      const event = ev.archive({ reason: 'unmaintained' });
+      const d = accepted(lifecycle.decide(reach(lifecycle, name), event));
       expect(d.next.state).toBe('archived.idle');
+      const archive = {
+        archivedAt: event.at,
+        reason: 'unmaintained',
+        sourceUrl: 'https://github.com/airbytehq/connector-archive/tree/main/source-faker',
+      };
+      expect(d.next.context.archive).toEqual(archive);
       expect(d.effects).toEqual([
-        { kind: 'notify', type: 'connector.archived', data: { reason: 'unmaintained' } },
+        { kind: 'notify', type: 'connector.archived', data: { reason: 'unmaintained', archive } },
         { kind: 'catalog' },
       ]);
     },

@@ -7,7 +7,10 @@ import { NOTIFICATION_TYPES } from '../../../machines/notification-types.js';
 import type { AppServices } from '../../../src/app-services.js';
 import { newSweepRecord } from '../../../src/archival/sweep-store.js';
 import { ROLES } from '../../../src/auth/roles.js';
-import { toCatalogEntry, toRegistry } from '../../../src/catalog/catalog-entry.js';
+import { importBody } from '../../../src/airbyte/import-body.js';
+import { toRegistry } from '../../../src/airbyte/registry-export.js';
+import { DEFAULT_SUPPORT_LEVELS } from '../../../src/airbyte/support-levels.js';
+import { exportSourceOfEntry, toCatalogEntry } from '../../../src/catalog/catalog-entry.js';
 import { bodyLimitFor, formatBodyLimit } from '../../../src/http/body-limits.js';
 import { connectorView } from '../../../src/http/connector-view.js';
 import { REQUEST_EXAMPLES } from '../../../src/http/contract/index.js';
@@ -90,6 +93,7 @@ describe('the OpenAPI document', () => {
       'catalog',
       'notifications',
       'archival',
+      'airbyte',
       'operations',
     ]);
     expect(smallReference().document({ serverUrl: 'https://lifecycle.internal' }).servers).toEqual([
@@ -307,6 +311,7 @@ describe('request schemas (from src/http/schemas.ts)', () => {
       [REQUEST_EXAMPLES.UsageRequest, usageBody, 'UsageRequest'],
       [REQUEST_EXAMPLES.UsageRequest.entries[0], usageEntry, 'UsageEntry'],
       [REQUEST_EXAMPLES.SweepRequest, sweepBody, 'SweepRequest'],
+      [REQUEST_EXAMPLES.ImportRequest, importBody, 'ImportRequest'],
       ...API_EVENT_TYPES.map(
         (t) => [REQUEST_EXAMPLES.events[t], eventBody, 'EventRequest'] as [unknown, any, string],
       ),
@@ -443,8 +448,23 @@ describe('response schemas', () => {
     const samples: [string, unknown][] = [
       ['Connector', view],
       ['ConnectorPage', { items: [view], nextCursor: null }],
-      ['CatalogDocument', { catalogVersion: 3, generatedAt: null, connectors: [entry] }],
-      ['Registry', toRegistry([entry])],
+      [
+        'CatalogDocument',
+        {
+          catalogVersion: 3,
+          generatedAt: null,
+          connectors: [entry],
+          supportLevels: DEFAULT_SUPPORT_LEVELS,
+        },
+      ],
+      [
+        'Registry',
+        toRegistry([exportSourceOfEntry(entry)], {
+          docsBaseUrl: 'https://docs.example.com',
+          defaultLicense: 'MIT',
+        }),
+      ],
+      ['SupportLevelList', { items: DEFAULT_SUPPORT_LEVELS }],
       [
         'Machine',
         {
