@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
@@ -9,7 +8,8 @@ import { idempotency } from './idempotency.js';
 import { ApiReference } from './openapi.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { rateLimit } from './rate-limit.js';
-import { observeRequests } from './request-observer.js';
+import { requestLogging } from './request-logging.js';
+import { securityHeaders } from './security-headers.js';
 import { problemHandler, sendProblem } from './problem.js';
 import { archivalRoutes } from './routes/archival-routes.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
@@ -33,18 +33,8 @@ export function createApp(s: AppServices): express.Express {
   app.set('trust proxy', s.config.trustProxy);
   const authFailures = new AuthFailureLimit(s.redis, s.keys, s.config.authFailuresPerMinute);
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.get('x-request-id');
-    res.locals.requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-    res.set('X-Request-Id', res.locals.requestId);
-    res.set('X-Content-Type-Options', 'nosniff');
-    res.set('X-Frame-Options', 'DENY');
-    res.set('Referrer-Policy', 'no-referrer');
-    res.set('Cross-Origin-Resource-Policy', 'same-origin');
-    next();
-  });
-
-  app.use(observeRequests(s.logger, s.metrics));
+  app.use(requestLogging(s.logger, s.metrics));
+  app.use(securityHeaders());
   app.use(refuseLockedOutClients(authFailures));
   // SPEC §10: /metrics needs LIFECYCLE_METRICS_TOKEN when it is set.
   if (s.config.metricsToken)
