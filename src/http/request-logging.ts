@@ -60,8 +60,10 @@ export function requestLogging(logger: Logger, metrics: Metrics) {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customSuccessObject: (req, res, value) => describe(req, res, value.responseTime as number),
-    customErrorObject: (req, res, _err, value) => describe(req, res, value.responseTime as number),
+    customSuccessObject: (req, res, value: { responseTime: number }) =>
+      describe(req, res, value.responseTime),
+    customErrorObject: (req, res, _err, value: { responseTime: number }) =>
+      describe(req, res, value.responseTime),
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request',
   });
