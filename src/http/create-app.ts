@@ -31,7 +31,9 @@ export function createApp(s: AppServices): express.Express {
   app.set('query parser', 'simple');
   // Which proxies' X-Forwarded-For to believe for req.ip (LIFECYCLE_TRUST_PROXY, SPEC §10).
   app.set('trust proxy', s.config.trustProxy);
-  const authFailures = new AuthFailureLimit(s.redis, s.keys, s.config.authFailuresPerMinute);
+  // Both limits count in windows of the service's clock (SPEC §10).
+  const now = () => s.clock().getTime();
+  const authFailures = new AuthFailureLimit(s.redis, s.keys, s.config.authFailuresPerMinute, now);
 
   app.use(requestLogging(s.logger, s.metrics));
   app.use(securityHeaders());
@@ -76,7 +78,7 @@ export function createApp(s: AppServices): express.Express {
 
   const v1 = express.Router();
   v1.use(authenticate(s.tokens, authFailures));
-  v1.use(rateLimit(s.redis, s.keys, s.config.rateLimitPerMinute));
+  v1.use(rateLimit(s.redis, s.keys, s.config.rateLimitPerMinute, now));
   v1.use(idempotency(s.redis, s.keys));
   v1.use(reference.mount('/v1', catalogRoutes(s)));
   v1.use(reference.mount('/v1', tokenRoutes(s)));
