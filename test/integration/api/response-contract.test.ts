@@ -22,7 +22,7 @@ import {
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { dateInDays } from './helpers.js';
+import { dateInDays } from '../../support/api-helpers.js';
 
 /**
  * The response schemas are true: real responses of a running service, for routes across the API,

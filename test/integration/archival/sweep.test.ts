@@ -10,25 +10,27 @@ import { SweepBusyError } from '../../../src/archival/archival-sweeper.js';
 import { newSweepRecord } from '../../../src/archival/sweep-store.js';
 import { WebhookReceiver } from '../notifications/webhook-receiver.js';
 import {
-  DAY_MS,
   candidateOf,
-  catalogDoc,
-  expectProblem,
-  getConnector,
-  historyOf,
-  historyTypes,
   postUsage,
-  register,
   runSweep,
   startSweep,
-  subscribe,
   usage,
-  waitForCatalog,
-  waitForState,
   waitForSweep,
   waitUntilElapsed,
   BASE_ENV,
 } from './helpers.js';
+import {
+  catalogDoc,
+  DAY_MS,
+  expectProblem,
+  getConnector,
+  historyOf,
+  historyTypes,
+  register,
+  subscribe,
+  waitForCatalog,
+  waitForState,
+} from '../../support/api-helpers.js';
 
 /** ≈ 3.5 s: old enough, and unmaintained, after that long without a release. */
 const AGE_DAYS = 0.00004;

@@ -7,8 +7,8 @@ import {
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from '../api/helpers.js';
 import { rawRequest } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * LIFECYCLE_RATE_LIMIT_PER_MINUTE per token (per address when anonymous), counted in Redis and so
