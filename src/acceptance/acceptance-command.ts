@@ -9,15 +9,15 @@
  *   see command-environment.ts for what the worker passes).
  * - The values of `secrets` are scrubbed from the output tail and the reason kept about the run.
  * - Passes only on exit code 0 with no failure or error in any JUnit XML under the report dir.
- * - The child runs in its own process group; on timeout or abort the whole group gets SIGKILL, and
+ * - It runs with execa, in its own process group; on timeout or abort the whole group gets SIGKILL, and
  *   after a normal exit any stragglers left in the group are killed as well.
  * - Never throws for a failing command; only for programmer errors (bad input types / timeout).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { execa } from 'execa';
 import parseArgsStringToArgv from 'string-argv';
 import { emptyCounts, type AcceptanceTestCounts } from './junit-report.js';
 import { OutputTail } from './output-tail.js';
@@ -223,96 +223,67 @@ type ProcessRun =
       killedBy: 'timeout' | 'abort' | null;
     };
 
-function runProcess(
+async function runProcess(
   argv: string[],
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
   abortSignal: AbortSignal | undefined,
   tail: OutputTail,
 ): Promise<ProcessRun> {
-  return new Promise<ProcessRun>((resolve) => {
-    const [file = '', ...args] = argv;
-    let child: ChildProcess;
-    try {
-      child = spawn(file, args, {
-        shell: false,
-        detached: true, // own process group, so the whole tree can be killed
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env,
-        windowsHide: true,
-      });
-    } catch (err) {
-      // Invalid arguments (e.g. a NUL byte) throw synchronously.
-      resolve({ kind: 'spawn-error', error: err });
-      return;
-    }
-
-    let killedBy: 'timeout' | 'abort' | null = null;
-    let exited: { code: number | null; signal: string | null } | undefined;
-    let settled = false;
-    let graceTimer: NodeJS.Timeout | undefined;
-
-    const killGroup = (): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // ESRCH: the group is already gone.
-      }
-    };
-    const settle = (run: ProcessRun): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      abortSignal?.removeEventListener('abort', onAbort);
-      resolve(run);
-    };
-    const settleExited = (code: number | null, signal: string | null): void =>
-      settle({
-        kind: 'exited',
-        exitCode: exited?.code ?? code,
-        signal: exited ? exited.signal : signal,
-        killedBy,
-      });
-    const stop = (why: 'timeout' | 'abort'): void => {
-      if (exited || killedBy) return;
-      killedBy = why;
-      killGroup();
-    };
-    const onAbort = (): void => stop('abort');
-
-    const timer = setTimeout(() => stop('timeout'), Math.min(timeoutMs, MAX_TIMER_MS));
-    abortSignal?.addEventListener('abort', onAbort, { once: true });
-    if (abortSignal?.aborted) onAbort();
-
-    for (const stream of [child.stdout, child.stderr]) {
-      if (!stream) continue;
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => tail.push(chunk));
-      stream.on('error', () => {}); // a pipe error must not crash the process; output is best effort
-    }
-
-    child.on('error', (error) => {
-      // Without a pid the process never started (ENOENT, EACCES, ...). Other errors (a failed
-      // kill) are irrelevant: 'exit'/'close' still follow.
-      if (child.pid === undefined) settle({ kind: 'spawn-error', error });
-    });
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      clearTimeout(timer);
-      // Kill anything the command left behind in its group (it would also hold our pipes open).
-      killGroup();
-      graceTimer = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        settleExited(code, signal);
-      }, CLOSE_GRACE_MS);
-    });
-    child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
-      settleExited(code, signal),
-    );
+  const [file = '', ...args] = argv;
+  const subprocess = execa(file, args, {
+    shell: false,
+    extendEnv: false, // `env` is the whole environment: nothing of ours is inherited
+    env,
+    detached: true, // own process group, so the whole tree can be killed
+    stdin: 'ignore',
+    buffer: false, // the output goes to the bounded tail only
+    reject: false,
+    timeout: Math.min(timeoutMs, MAX_TIMER_MS),
+    cancelSignal: abortSignal,
+    killSignal: 'SIGKILL',
+    forceKillAfterDelay: false,
+    windowsHide: true,
   });
+
+  const killGroup = (): void => {
+    if (subprocess.pid === undefined) return;
+    try {
+      process.kill(-subprocess.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  };
+  let graceTimer: NodeJS.Timeout | undefined;
+  // On timeout or abort execa kills the command itself; its exit then takes the rest of the group
+  // along. After a normal exit, anything the command left behind in its group is killed as well
+  // (it would also hold our pipes open), and pipes still open after a grace period are closed.
+  subprocess.once('exit', () => {
+    killGroup();
+    graceTimer = setTimeout(() => {
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+    }, CLOSE_GRACE_MS);
+  });
+  for (const stream of [subprocess.stdout, subprocess.stderr]) {
+    if (!stream) continue;
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => tail.push(chunk));
+  }
+
+  const result = await subprocess;
+  clearTimeout(graceTimer);
+  const killedBy = result.timedOut ? 'timeout' : result.isCanceled ? 'abort' : null;
+  if (result.failed && !killedBy && result.exitCode === undefined && !result.signal) {
+    // The process never started (ENOENT, EACCES, invalid arguments...).
+    return { kind: 'spawn-error', error: result.cause ?? result };
+  }
+  return {
+    kind: 'exited',
+    exitCode: result.exitCode ?? null,
+    signal: result.signal ?? null,
+    killedBy,
+  };
 }
 
 function spawnErrorReason(command: string, error: unknown): string {

@@ -1,17 +1,11 @@
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../store/lua-script.js';
+import { LuaCommand } from '../store/lua-command.js';
 
 /** Extends the lock's expiry if it is still ours. ARGV: 1 owner, 2 ttl ms. Returns 1 or 0. */
-const RENEW = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-`);
+const RENEW = new LuaCommand('renew-sweep-lock');
 
 /** Deletes the lock if it is still ours. ARGV: 1 owner. Returns 1 or 0. */
-const RELEASE = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`);
+const RELEASE = new LuaCommand('release-sweep-lock');
 
 /**
  * The lock that lets one archival sweep run at a time. It expires (a crashed sweeper never blocks

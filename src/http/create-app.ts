@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
@@ -10,7 +9,8 @@ import { idempotency } from './idempotency.js';
 import { ApiReference } from './openapi.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
 import { rateLimit } from './rate-limit.js';
-import { observeRequests } from './request-observer.js';
+import { requestLogging } from './request-logging.js';
+import { securityHeaders } from './security-headers.js';
 import { problemHandler, sendProblem } from './problem.js';
 import { airbyteRoutes } from './routes/airbyte-routes.js';
 import { archivalRoutes } from './routes/archival-routes.js';
@@ -34,20 +34,12 @@ export function createApp(s: AppServices): express.Express {
   app.set('query parser', 'simple');
   // Which proxies' X-Forwarded-For to believe for req.ip (LIFECYCLE_TRUST_PROXY, SPEC §10).
   app.set('trust proxy', s.config.trustProxy);
-  const authFailures = new AuthFailureLimit(s.redis, s.keys, s.config.authFailuresPerMinute);
+  // Both limits count in windows of the service's clock (SPEC §10).
+  const now = () => s.clock().getTime();
+  const authFailures = new AuthFailureLimit(s.redis, s.keys, s.config.authFailuresPerMinute, now);
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.get('x-request-id');
-    res.locals.requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-    res.set('X-Request-Id', res.locals.requestId);
-    res.set('X-Content-Type-Options', 'nosniff');
-    res.set('X-Frame-Options', 'DENY');
-    res.set('Referrer-Policy', 'no-referrer');
-    res.set('Cross-Origin-Resource-Policy', 'same-origin');
-    next();
-  });
-
-  app.use(observeRequests(s.logger, s.metrics));
+  app.use(requestLogging(s.logger, s.metrics));
+  app.use(securityHeaders());
   app.use(refuseLockedOutClients(authFailures));
   // SPEC §10: /metrics needs LIFECYCLE_METRICS_TOKEN when it is set.
   if (s.config.metricsToken)
@@ -91,7 +83,7 @@ export function createApp(s: AppServices): express.Express {
 
   const v1 = express.Router();
   v1.use(authenticate(s.tokens, authFailures));
-  v1.use(rateLimit(s.redis, s.keys, s.config.rateLimitPerMinute));
+  v1.use(rateLimit(s.redis, s.keys, s.config.rateLimitPerMinute, now));
   v1.use(idempotency(s.redis, s.keys));
   v1.use(reference.mount('/v1', catalogRoutes(s)));
   v1.use(reference.mount('/v1', tokenRoutes(s)));

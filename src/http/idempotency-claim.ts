@@ -1,28 +1,17 @@
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../store/lua-script.js';
+import { LuaCommand } from '../store/lua-command.js';
 
 /**
  * Renews a claim only while it is still ours (the stored value is exactly our claim).
  * KEYS: 1 record. ARGV: 1 our claim, 2 TTL in ms. Returns 1 when renewed, 0 when lost.
  */
-const RENEW_CLAIM = new LuaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-`);
+const RENEW_CLAIM = new LuaCommand('renew-idempotency-claim');
 
 /**
  * Replaces our claim with the final record ('' = delete it), only while the claim is still ours.
  * KEYS: 1 record. ARGV: 1 our claim, 2 final record or '', 3 its TTL in ms. Returns 1 or 0 (lost).
  */
-const SETTLE_CLAIM = new LuaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then
-  redis.call('DEL', KEYS[1])
-else
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-end
-return 1
-`);
+const SETTLE_CLAIM = new LuaCommand('settle-idempotency-claim');
 
 /**
  * The in-progress claim of one Idempotency-Key by one running request. While the request runs, a

@@ -6,14 +6,20 @@ import { clientAddress } from './auth-failure-limit.js';
 
 /**
  * Per-token (or per-address when anonymous) limit of requests per minute, counted in Redis so that
- * every API process shares it. Fixed one-minute windows: INCR, with the window's expiry set once.
+ * every API process shares it. Fixed one-minute windows of `clock` (the service's clock): INCR, with
+ * the window's expiry set once.
  */
-export function rateLimit(redis: Redis, keys: Keys, perMinute: number) {
+export function rateLimit(
+  redis: Redis,
+  keys: Keys,
+  perMinute: number,
+  clock: () => number = Date.now,
+) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const principal = res.locals.principal;
     // req.ip: the client address, through trusted proxies only (LIFECYCLE_TRUST_PROXY)
     const who = principal ? `token:${principal.tokenId}` : `ip:${clientAddress(req)}`;
-    const now = Date.now();
+    const now = clock();
     const window = Math.floor(now / 60_000);
     const key = keys.rateLimit(who, window);
     const [[, count]] = (await redis.multi().incr(key).expire(key, 120, 'NX').exec()) as [

@@ -178,6 +178,20 @@ export class TestClock {
   travel(days: number): void {
     this.offsetMs += days * 86_400_000;
   }
+
+  /** Moves "now" forward by `ms` milliseconds. */
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  /**
+   * Moves "now" forward to the start of the next UTC minute (the rate limits' fixed windows): what
+   * follows runs in a fresh window, with (almost) a whole minute of real time before it ends.
+   */
+  toNextMinute(): void {
+    const now = this.now().getTime();
+    this.offsetMs += 60_000 - (now % 60_000);
+  }
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after the deadline. */

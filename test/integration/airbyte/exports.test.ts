@@ -13,7 +13,7 @@ import {
   type ApiClient,
   type TestService,
 } from '../../support/harness.js';
-import { dateInDays, expectProblem } from '../api/helpers.js';
+import { dateInDays, expectProblem } from '../../support/api-helpers.js';
 import { WebhookReceiver } from '../notifications/webhook-receiver.js';
 import { expectValid, fixture, importDocuments } from './helpers.js';
 

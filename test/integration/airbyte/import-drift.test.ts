@@ -10,7 +10,7 @@ import {
   type ApiClient,
   type TestService,
 } from '../../support/harness.js';
-import { dateInDays, expectProblem } from '../api/helpers.js';
+import { dateInDays, expectProblem } from '../../support/api-helpers.js';
 import { WebhookReceiver } from '../notifications/webhook-receiver.js';
 import { driftFields, edited, fixture, importDocuments } from './helpers.js';
 

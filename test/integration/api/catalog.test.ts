@@ -6,7 +6,7 @@ import {
   waitFor,
   type TestService,
 } from '../../support/harness.js';
-import { DAY_MS, ISO_TIMESTAMP } from './helpers.js';
+import { DAY_MS, ISO_TIMESTAMP } from '../../support/api-helpers.js';
 
 let svc: TestService;
 /** the ids of the connectors set up in beforeAll, by what they are */

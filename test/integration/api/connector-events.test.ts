@@ -7,7 +7,14 @@ import {
   type ApiClient,
   type TestService,
 } from '../../support/harness.js';
-import { dateInDays, DAY_MS, errorPaths, expectProblem, expectUnchanged, mark } from './helpers.js';
+import {
+  dateInDays,
+  DAY_MS,
+  errorPaths,
+  expectProblem,
+  expectUnchanged,
+  mark,
+} from '../../support/api-helpers.js';
 
 let svc: TestService;
 let reader: ApiClient;

@@ -5,7 +5,12 @@ import {
   startTestService,
   type TestService,
 } from '../../support/harness.js';
-import { errorPaths, expectProblem, ISO_TIMESTAMP, UUID_PATTERN } from './helpers.js';
+import {
+  errorPaths,
+  expectProblem,
+  ISO_TIMESTAMP,
+  UUID_PATTERN,
+} from '../../support/api-helpers.js';
 
 let svc: TestService;
 let contributor: string;

@@ -7,7 +7,7 @@ import {
   type ApiClient,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem, ISO_TIMESTAMP } from './helpers.js';
+import { expectProblem, ISO_TIMESTAMP } from '../../support/api-helpers.js';
 
 let svc: TestService;
 let reader: ApiClient;

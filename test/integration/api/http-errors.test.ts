@@ -6,7 +6,7 @@ import {
   startTestService,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 let svc: TestService;
 

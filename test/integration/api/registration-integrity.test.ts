@@ -8,7 +8,7 @@ import {
   uniquePrefix,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * SPEC §4 and §10: a definitionId belongs to one connector, the registering subject is always a

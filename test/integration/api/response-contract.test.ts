@@ -25,7 +25,7 @@ import {
   type TestService,
 } from '../../support/harness.js';
 import { fixture } from '../airbyte/helpers.js';
-import { dateInDays } from './helpers.js';
+import { dateInDays } from '../../support/api-helpers.js';
 
 /**
  * The response schemas are true: real responses of a running service, for routes across the API,

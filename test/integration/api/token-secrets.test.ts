@@ -14,7 +14,7 @@ import {
   testConfig,
   uniquePrefix,
 } from '../../support/harness.js';
-import { expectProblem } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * SPEC §10: a token is never written in clear, to Redis or to the logs — not even to keep the

@@ -6,7 +6,7 @@ import {
   startTestService,
   type TestService,
 } from '../../support/harness.js';
-import { errorPaths, expectProblem, UUID_PATTERN } from './helpers.js';
+import { errorPaths, expectProblem, UUID_PATTERN } from '../../support/api-helpers.js';
 
 let svc: TestService;
 

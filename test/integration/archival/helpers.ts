@@ -1,101 +1,13 @@
 import { expect } from 'vitest';
-import type { ApiClient, ApiResponse, TestService } from '../../support/harness.js';
+import type { ApiClient, TestService } from '../../support/harness.js';
+import { utcDate } from '../../support/api-helpers.js';
 import { waitFor } from '../../support/harness.js';
-
-export const DAY_MS = 86_400_000;
 
 /**
  * Settings every service of these tests gets: the tests poll the API often (sweep status, states),
  * far above the default per-token rate limit, which is not what they test.
  */
 export const BASE_ENV: Record<string, string> = { LIFECYCLE_RATE_LIMIT_PER_MINUTE: '1000000' };
-
-/** The UTC date (YYYY-MM-DD) `offsetDays` from now. */
-export function utcDate(offsetDays = 0, now = Date.now()): string {
-  return new Date(now + offsetDays * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Asserts an RFC 9457 problem response with the given status; returns its body. */
-export function expectProblem(res: ApiResponse, status: number): Record<string, any> {
-  expect(res.status, `expected ${status}, got ${res.status}: ${res.text}`).toBe(status);
-  expect(res.headers.get('content-type') ?? '').toMatch(/^application\/problem\+json/);
-  const body = res.body as Record<string, any>;
-  expect(body.status).toBe(status);
-  expect(typeof body.title).toBe('string');
-  expect(typeof body.detail).toBe('string');
-  return body;
-}
-
-/** Registers a connector (asserting the 201); returns the connector. */
-export async function register(api: ApiClient, body: { id: string }): Promise<any> {
-  const res = await api.post('/v1/connectors', body);
-  expect(res.status, res.text).toBe(201);
-  return res.body;
-}
-
-export async function getConnector(api: ApiClient, id: string): Promise<any> {
-  const res = await api.get(`/v1/connectors/${id}`);
-  expect(res.status, res.text).toBe(200);
-  return res.body;
-}
-
-export async function historyOf(api: ApiClient, id: string): Promise<any[]> {
-  const res = await api.get(`/v1/connectors/${id}/history`);
-  expect(res.status, res.text).toBe(200);
-  return res.body.items as any[];
-}
-
-export async function historyTypes(api: ApiClient, id: string): Promise<string[]> {
-  return (await historyOf(api, id)).map((h: { type: string }) => h.type);
-}
-
-/** Waits until the connector is in `state`; returns it. */
-export async function waitForState(
-  api: ApiClient,
-  id: string,
-  state: string,
-  timeoutMs = 15_000,
-): Promise<any> {
-  return waitFor(
-    async () => {
-      const c = (await api.get(`/v1/connectors/${id}`)).body;
-      return c?.state === state ? c : undefined;
-    },
-    { timeoutMs, what: `${id} to reach ${state}` },
-  );
-}
-
-export async function catalogDoc(api: ApiClient): Promise<any> {
-  const res = await api.get('/v1/catalog');
-  expect(res.status, res.text).toBe(200);
-  return res.body;
-}
-
-/** The catalog entry of a connector, or undefined when it is not listed. */
-export async function catalogEntry(api: ApiClient, id: string): Promise<any> {
-  const doc = await catalogDoc(api);
-  return (doc.connectors as { id: string }[]).find((c) => c.id === id);
-}
-
-/** Waits until the catalog entry of `id` satisfies `check` (undefined: not listed). */
-export async function waitForCatalog(
-  api: ApiClient,
-  id: string,
-  check: (entry: any) => boolean,
-  what = `the catalog entry of ${id}`,
-): Promise<void> {
-  await waitFor(async () => check(await catalogEntry(api, id)), { timeoutMs: 10_000, what });
-}
-
-/** Creates a webhook subscription (asserting the 201); returns its id. */
-export async function subscribe(
-  api: ApiClient,
-  body: { url: string; secret: string; events?: string[]; connectorIds?: string[] },
-): Promise<string> {
-  const res = await api.post('/v1/subscriptions', body);
-  expect(res.status, res.text).toBe(201);
-  return (res.body as { id: string }).id;
-}
 
 /** Posts usage entries (asserting the 200); returns the body. */
 export async function postUsage(

@@ -8,24 +8,26 @@ import {
 } from '../../support/harness.js';
 import { WebhookReceiver } from '../notifications/webhook-receiver.js';
 import {
-  DAY_MS,
   candidateOf,
-  catalogEntry,
-  expectProblem,
-  getConnector,
-  historyOf,
-  historyTypes,
   postUsage,
-  register,
   runSweep,
-  subscribe,
   usage,
-  waitForCatalog,
-  waitForState,
   waitForFiredTimers,
   waitUntilElapsed,
   BASE_ENV,
 } from './helpers.js';
+import {
+  catalogEntry,
+  DAY_MS,
+  expectProblem,
+  getConnector,
+  historyOf,
+  historyTypes,
+  register,
+  subscribe,
+  waitForCatalog,
+  waitForState,
+} from '../../support/api-helpers.js';
 
 /** ≈ 2.6 s of notice for the automated deprecations. */
 const NOTICE_DAYS = 0.00003;

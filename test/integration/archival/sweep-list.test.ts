@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Keys } from '../../../src/store/keys.js';
 import { redisUrl, startTestService, type TestService } from '../../support/harness.js';
-import { BASE_ENV, expectProblem, runSweep, startSweep } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
+import { BASE_ENV, runSweep, startSweep } from './helpers.js';
 
 describe('GET /v1/archival-sweeps (the last sweeps)', () => {
   let svc: TestService;

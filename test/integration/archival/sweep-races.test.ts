@@ -13,18 +13,8 @@ import {
   waitFor,
   type TestService,
 } from '../../support/harness.js';
-import {
-  BASE_ENV,
-  candidateOf,
-  getConnector,
-  historyTypes,
-  postUsage,
-  register,
-  runSweep,
-  usage,
-  waitForState,
-  waitUntilElapsed,
-} from './helpers.js';
+import { BASE_ENV, candidateOf, postUsage, runSweep, usage, waitUntilElapsed } from './helpers.js';
+import { getConnector, historyTypes, register, waitForState } from '../../support/api-helpers.js';
 
 /**
  * The sweep deprecates a connector only if it is still a candidate at the version being changed

@@ -3,6 +3,7 @@ import {
   ACCEPTANCE_SCRIPT,
   registration,
   startTestService,
+  TestClock,
   waitFor,
   type TestService,
 } from '../../support/harness.js';
@@ -10,28 +11,31 @@ import { SweepBusyError } from '../../../src/archival/archival-sweeper.js';
 import { newSweepRecord } from '../../../src/archival/sweep-store.js';
 import { WebhookReceiver } from '../notifications/webhook-receiver.js';
 import {
-  DAY_MS,
   candidateOf,
+  postUsage,
+  runSweep,
+  startSweep,
+  usage,
+  waitForSweep,
+  BASE_ENV,
+} from './helpers.js';
+import {
   catalogDoc,
+  DAY_MS,
   expectProblem,
   getConnector,
   historyOf,
   historyTypes,
-  postUsage,
   register,
-  runSweep,
-  startSweep,
   subscribe,
-  usage,
   waitForCatalog,
   waitForState,
-  waitForSweep,
-  waitUntilElapsed,
-  BASE_ENV,
-} from './helpers.js';
+  utcDate,
+} from '../../support/api-helpers.js';
 
 /** ≈ 3.5 s: old enough, and unmaintained, after that long without a release. */
-const AGE_DAYS = 0.00004;
+/** The minimum age and the unmaintained period: the service's clock travels past them. */
+const AGE_DAYS = 10;
 const AGE_MS = AGE_DAYS * DAY_MS;
 const NOTICE_DAYS = 30;
 
@@ -60,6 +64,7 @@ async function snapshot(svc: TestService, id: string) {
 }
 
 describe('archival sweep: candidates, dry run and real sweep', () => {
+  const clock = new TestClock();
   let svc: TestService;
   let rx: WebhookReceiver;
   const low = registration({ name: 'Low usage' });
@@ -72,6 +77,7 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
 
   beforeAll(async () => {
     svc = await startTestService({
+      clock: clock.now,
       env: {
         ...BASE_ENV,
         LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT,
@@ -92,7 +98,8 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
     expect((await svc.api.event(certified.id, { type: 'REQUEST_CERTIFICATION' })).status).toBe(202);
     await waitForState(svc.api, certified.id, 'certified.active');
     // the four are now older than the minimum age, and none published a release since
-    await waitUntilElapsed(Math.max(...created), AGE_MS + 200);
+    clock.travel(AGE_DAYS + 1);
+    expect(clock.now().getTime() - Math.max(...created)).toBeGreaterThan(AGE_MS);
   });
   afterAll(async () => {
     await rx?.close();
@@ -100,7 +107,7 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
   });
 
   it('a dry run reports the candidates with their reasons and changes nothing', async () => {
-    // low and busy publish a release: maintained again (for the next ≈ 3.5 s)
+    // low and busy publish a release: maintained again (for the next AGE_DAYS of the clock)
     for (const body of [low, busy]) {
       const res = await svc.api.event(body.id, {
         type: 'PUBLISH_RELEASE',
@@ -108,12 +115,14 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
       });
       expect(res.status, res.text).toBe(200);
     }
-    releasesAt = Date.now();
+    releasesAt = clock.now().getTime();
+    // dated by the wall clock: usage of a day inside the window that ends at the service's now
+    const today = utcDate();
     await postUsage(svc.api, [
-      usage(low.id, 5),
-      usage(unmaintained.id, 100),
-      usage(busy.id, 100),
-      usage(certified.id, 5),
+      usage(low.id, 5, today),
+      usage(unmaintained.id, 100, today),
+      usage(busy.id, 100, today),
+      usage(certified.id, 5, today),
     ]);
     // young: no usage, no release, but registered just now
     youngCreatedAt = Date.parse((await register(svc.api, young)).createdAt as string);
@@ -171,10 +180,10 @@ describe('archival sweep: candidates, dry run and real sweep', () => {
   it('a real sweep deprecates low-usage and unmaintained community connectors, leaves busy and young ones alone and suggests a review of certified ones', async () => {
     const ids = [busy.id, young.id, certified.id];
     const before = await Promise.all(ids.map((id) => snapshot(svc, id)));
-    const startedAt = Date.now();
+    const startedAt = clock.now().getTime();
     const id = await startSweep(svc.api);
     const { record, seen } = await waitForSweep(svc.api, id);
-    const finishedAt = Date.now();
+    const finishedAt = clock.now().getTime();
     // the releases of low and busy were recent enough for this sweep to see them as maintained,
     // and young was still young
     expect(startedAt - releasesAt).toBeLessThan(AGE_MS);

@@ -7,6 +7,7 @@ import {
   type TestService,
 } from '../../support/harness.js';
 import { WebhookReceiver, type WebhookEvent } from '../notifications/webhook-receiver.js';
+import { BASE_ENV } from './helpers.js';
 import {
   catalogEntry,
   expectProblem,
@@ -17,8 +18,7 @@ import {
   subscribe,
   waitForCatalog,
   waitForState,
-  BASE_ENV,
-} from './helpers.js';
+} from '../../support/api-helpers.js';
 
 const UNARCHIVE_EVENTS = [
   'connector.unarchive_requested',

@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registration, startTestService, type TestService } from '../../support/harness.js';
-import {
-  candidateOf,
-  expectProblem,
-  postUsage,
-  register,
-  runSweep,
-  usage,
-  utcDate,
-  BASE_ENV,
-} from './helpers.js';
+import { candidateOf, postUsage, runSweep, usage, BASE_ENV } from './helpers.js';
+import { expectProblem, register, utcDate } from '../../support/api-helpers.js';
 
 describe('POST /v1/usage', () => {
   let svc: TestService;

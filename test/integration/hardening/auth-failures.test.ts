@@ -1,22 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   ADMIN_TOKEN,
+  TestClock,
   startTestService,
   uniquePrefix,
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from '../api/helpers.js';
-import { awayFromMinuteEnd, rawRequest } from './helpers.js';
+import { rawRequest } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * SPEC §10: failed authentications are limited per client address; the address honours
  * LIFECYCLE_TRUST_PROXY; /metrics needs LIFECYCLE_METRICS_TOKEN when it is set. Each test uses
- * addresses of its own (any 127.x.y.z reaches the server on loopback); each burst starts a few
- * seconds before the end of the UTC minute at the latest, so that it stays within one window.
+ * addresses of its own (any 127.x.y.z reaches the server on loopback) and moves the services' clock
+ * to the start of a fresh UTC minute, so that its burst stays within one window.
  */
 const LIMIT = 5;
-const MARGIN_MS = 8_000;
+const clock = new TestClock();
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
 let a: TestService;
@@ -29,10 +30,11 @@ beforeAll(async () => {
     LIFECYCLE_AUTH_FAILURES_PER_MINUTE: String(LIMIT),
     LIFECYCLE_METRICS_TOKEN: METRICS_TOKEN,
   };
-  a = await startTestService({ prefix, roles: ['api'], env });
-  b = await startTestService({ prefix, roles: ['api'], env });
+  a = await startTestService({ prefix, roles: ['api'], env, clock: clock.now });
+  b = await startTestService({ prefix, roles: ['api'], env, clock: clock.now });
   trusting = await startTestService({
     roles: ['api'],
+    clock: clock.now,
     env: {
       ...env,
       LIFECYCLE_TRUST_PROXY: 'loopback',
@@ -83,7 +85,7 @@ async function fail(
 describe('failed authentications per client address', () => {
   test(`after ${LIMIT} wrong tokens, every request with credentials from that address is a 429`, async () => {
     const from = '127.0.0.11';
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
     await fail(a, from, LIMIT);
 
     // a correct token, on every route
@@ -100,9 +102,19 @@ describe('failed authentications per client address', () => {
     expect((await get(a, '127.0.0.12', '/v1/connectors', bearer(ADMIN_TOKEN))).status).toBe(200);
   });
 
+  test('the lock-out ends with the minute of the service clock', async () => {
+    const from = '127.0.0.23';
+    clock.toNextMinute();
+    await fail(a, from, LIMIT);
+    const locked = await get(a, from, '/v1/connectors', bearer(ADMIN_TOKEN));
+    expectLockedOut(locked);
+    clock.advance(Number(locked.headers.get('retry-after')) * 1000);
+    expect((await get(a, from, '/v1/connectors', bearer(ADMIN_TOKEN))).status).toBe(200);
+  });
+
   test('a missing token does not count', async () => {
     const from = '127.0.0.13';
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
     for (let i = 0; i < 3 * LIMIT; i++) {
       expectProblem(await get(a, from, '/v1/connectors'), 401);
     }
@@ -110,7 +122,7 @@ describe('failed authentications per client address', () => {
   });
 
   test('malformed Authorization headers and wrong Basic passwords count', async () => {
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
     await fail(a, '127.0.0.14', LIMIT, { authorization: 'Bearer two words' });
     expectLockedOut(await get(a, '127.0.0.14', '/v1/connectors', bearer(ADMIN_TOKEN)));
 
@@ -122,7 +134,7 @@ describe('failed authentications per client address', () => {
 
   test('two API processes share the count', async () => {
     const from = '127.0.0.16';
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
     await fail(a, from, LIMIT - 2);
     await fail(b, from, 2);
     expectLockedOut(await get(a, from, '/v1/connectors', bearer(ADMIN_TOKEN)));
@@ -133,7 +145,7 @@ describe('failed authentications per client address', () => {
 describe('LIFECYCLE_METRICS_TOKEN', () => {
   test('GET /metrics needs that bearer token; a wrong one counts as a failure', async () => {
     const from = '127.0.0.17';
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
     const missing = await get(a, from, '/metrics');
     expectProblem(missing, 401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -150,7 +162,7 @@ describe('LIFECYCLE_METRICS_TOKEN', () => {
 
 describe('LIFECYCLE_TRUST_PROXY', () => {
   test('X-Forwarded-For is ignored by default: the socket address is the client', async () => {
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
     await fail(a, '127.0.0.18', LIMIT, {
       ...bearer('lc_wrong'),
       'x-forwarded-for': '10.1.1.1',
@@ -168,7 +180,7 @@ describe('LIFECYCLE_TRUST_PROXY', () => {
   });
 
   test('honoured from a trusted proxy: the forwarded address is the client', async () => {
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
     await fail(trusting, '127.0.0.20', LIMIT, {
       ...bearer('lc_wrong'),
       'x-forwarded-for': '10.2.2.2',
@@ -186,7 +198,7 @@ describe('LIFECYCLE_TRUST_PROXY', () => {
   });
 
   test('the anonymous rate limit counts the forwarded address too', async () => {
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
     const through = (client: string) =>
       get(trusting, '127.0.0.22', '/v1/catalog', { 'x-forwarded-for': client });
     for (let i = 0; i < LIMIT; i++) expect((await through('10.4.4.4')).status).toBe(200);

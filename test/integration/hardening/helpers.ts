@@ -206,17 +206,3 @@ export async function redisState(redis: Redis, prefix: string): Promise<Record<s
   }
   return state;
 }
-
-/** Waits, polling the clock, until at least `marginMs` remain in the current UTC minute. */
-export async function awayFromMinuteEnd(marginMs = 2_500): Promise<void> {
-  const deadline = Date.now() + 65_000;
-  while (60_000 - (Date.now() % 60_000) < marginMs) {
-    if (Date.now() > deadline) throw new Error('the clock does not move');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Milliseconds left in the current UTC minute (the rate limiter's fixed window). */
-export function msLeftInMinute(): number {
-  return 60_000 - (Date.now() % 60_000);
-}

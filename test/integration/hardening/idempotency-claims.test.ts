@@ -19,8 +19,8 @@ import {
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from '../api/helpers.js';
 import { fetchRequest } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * SPEC §10: idempotency keys belong to the token that used them; retryable answers are not kept;

@@ -6,7 +6,7 @@ import {
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from '../api/helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /** `Idempotency-Key` on a POST (SPEC §4): the first response is replayed, the work done once. */
 

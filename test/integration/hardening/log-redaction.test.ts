@@ -15,7 +15,7 @@ import {
   uniquePrefix,
   waitFor,
 } from '../../support/harness.js';
-import { expectProblem } from '../api/helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * ioredis errors carry the failed command with its arguments (`command.args`): snapshot JSON,

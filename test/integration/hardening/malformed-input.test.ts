@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hashToken } from '../../../src/auth/token-store.js';
 import { bodyLimitFor } from '../../../src/http/body-limits.js';
-import { documentedOperations, type DocumentedOperation } from '../../support/api-contract.js';
+import {
+  documentedOperations,
+  startReferenceApp,
+  type DocumentedOperation,
+} from '../../support/api-contract.js';
 import {
   ADMIN_TOKEN,
   startTestService,
@@ -24,7 +30,9 @@ import {
 /**
  * "Tested as an attacker would": thousands of malformed, hostile or unauthorised requests across
  * every route. None may yield a 5xx, every 4xx is a problem+json of its own status, and nothing in
- * the service's state changes. The generator is seeded: a failure reproduces with the same SEED.
+ * the service's state changes. One test per route of the OpenAPI document (and one for unknown
+ * routes and methods), each with the attacks on that route. The generator is seeded (its random
+ * combinations come from fast-check with the same seed): a failure reproduces with the same SEED.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611);
 const CONCURRENCY = 16;
@@ -61,6 +69,40 @@ let readerSubscriptionId = '';
 let sweepId = '';
 /** every operation of the service, from its OpenAPI document */
 let documented: DocumentedOperation[] = [];
+
+/** The routes of the OpenAPI document, read when the tests are collected: one test each. */
+const COLLECTED: DocumentedOperation[] = await (async () => {
+  const reference = await startReferenceApp();
+  try {
+    const res = await fetch(`${reference.base}/openapi.json`);
+    return documentedOperations((await res.json()) as Record<string, unknown>);
+  } finally {
+    await reference.close();
+  }
+})();
+const OTHER_ROUTES = 'unknown routes and methods, the queue dashboard';
+const ROUTE_KEYS = [
+  ...COLLECTED.map(({ method, path }) => `${method.toUpperCase()} ${path}`),
+  OTHER_ROUTES,
+];
+const templates = COLLECTED.map(({ method, path }) => ({
+  key: `${method.toUpperCase()} ${path}`,
+  method: method.toUpperCase(),
+  pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`),
+}));
+
+/** The test an attack belongs to: the documented route it targets, or OTHER_ROUTES. */
+function routeKeyOf(attack: Attack): string {
+  const path = attack.path.split('?')[0]!;
+  return (
+    templates.find((t) => t.method === attack.method.toUpperCase() && t.pattern.test(path))?.key ??
+    OTHER_ROUTES
+  );
+}
+
+/** Every attack, by the test it belongs to (generated once the fixtures exist). */
+const attacksByRoute = new Map<string, Attack[]>();
+let attackCount = 0;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const json = { 'content-type': 'application/json' };
@@ -147,6 +189,12 @@ beforeAll(async () => {
   const reference = await svc.as(null).get('/openapi.json');
   expect(reference.status).toBe(200);
   documented = documentedOperations(reference.body);
+  const attacks = generate(prng(SEED));
+  attackCount = attacks.length;
+  for (const attack of attacks) {
+    const key = routeKeyOf(attack);
+    attacksByRoute.set(key, [...(attacksByRoute.get(key) ?? []), attack]);
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -594,6 +642,25 @@ function bodyRoutes(): BodyRoute[] {
       invalid: [400],
     },
     {
+      // A dry run of nothing: even a body that slipped through would change nothing.
+      label: 'import',
+      path: '/v1/imports',
+      token: admin,
+      base: { metadata: [], dryRun: true },
+      fields: [
+        { name: 'metadata', required: false, bad: [...NON_ARRAYS, [1], [''], [null], [[]]] },
+        {
+          name: 'registry',
+          required: false,
+          bad: [null, 'x', 1, true, [], { sources: 'x', destinations: [] }, { sources: [] }],
+        },
+        { name: 'maintainers', required: false, bad: [...NON_ARRAYS, [], ['not a subject!']] },
+        { name: 'dryRun', required: false, bad: NON_BOOLEANS },
+        { name: 'apply', required: false, bad: NON_BOOLEANS },
+      ],
+      invalid: [400],
+    },
+    {
       label: 'subscribe',
       path: '/v1/subscriptions',
       token: () => tok.reader,
@@ -658,6 +725,12 @@ function withRawField(base: Record<string, Json>, field: string, rawValue: strin
 }
 
 /** A valid body per POST route that would change state if the server accepted it. */
+/** A real Airbyte metadata.yaml: imported, it would create a connector. */
+const LIVE_METADATA = readFileSync(
+  'test/fixtures/airbyte-metadata/source-faker.metadata.yaml',
+  'utf8',
+);
+
 function liveBodies(): { label: string; path: string; body: Record<string, Json> }[] {
   return [
     { label: 'live token', path: '/v1/tokens', body: { subject: 'intruder', role: 'admin' } },
@@ -691,6 +764,7 @@ function liveBodies(): { label: string; path: string; body: Record<string, Json>
       body: { entries: [{ connectorId: CONN_A, date: today(), activeConnections: 9, syncs: 9 }] },
     },
     { label: 'live sweep', path: '/v1/archival-sweeps', body: { dryRun: false } },
+    { label: 'live import', path: '/v1/imports', body: { metadata: [LIVE_METADATA] } },
     {
       label: 'live subscription',
       path: '/v1/subscriptions',
@@ -1464,25 +1538,44 @@ function generate(rng: Prng): Attack[] {
     ...BAD_COUNTS,
     ...NON_BOOLEANS,
   ];
-  for (let i = 0; i < 400; i++) {
-    const route = rng.pick(routes);
+  // fast-check draws the combinations (bounded, seeded with SEED: reproducible)
+  const pick = <T>(items: readonly T[]) => fc.constantFrom(...items);
+  const combination = fc.record({
+    route: pick(routes),
+    mutations: fc.array(
+      fc.record({ field: fc.nat(), ownPool: fc.integer({ min: 0, max: 9 }), value: fc.nat() }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    extraField: fc.option(fc.tuple(pick(EXTRA_FIELDS), pick(NON_STRINGS)), { freq: 2 }),
+    caller: pick(callers),
+    header: fc.oneof(
+      fc.constant<[string, string] | null>(null),
+      fc
+        .integer({ min: 0, max: 20 })
+        .map((n): [string, string] => ['idempotency-key', `rnd-${SEED}-${n}`]),
+      pick(['*', '"v0"', 'x', '"v999"']).map((v): [string, string] => ['if-match', v]),
+      pick(['', 'a b', 'x'.repeat(500), '\u00e9']).map((v): [string, string] => [
+        'x-request-id',
+        v,
+      ]),
+    ),
+  });
+  for (const [i, c] of fc.sample(combination, { seed: SEED, numRuns: 400 }).entries()) {
+    const { route } = c;
     const body: Record<string, Json> = { ...route.base };
-    const mutations = rng.int(1, 3);
-    for (let m = 0; m < mutations; m++) {
+    for (const mutation of c.mutations) {
       // only values that are invalid on their own: a mix of two of them stays invalid
-      const field = rng.pick(route.fields);
-      const pool = field.bad.length && rng.chance(0.7) ? field.bad : allBad;
-      let value = rng.pick(pool);
+      const field = route.fields[mutation.field % route.fields.length]!;
+      const own = field.bad.length > 0 && mutation.ownPool < 7;
+      const pool = own ? field.bad : allBad;
+      let value = pool[mutation.value % pool.length]!;
       // a value from the shared pool may happen to be valid for this field: keep it invalid
-      if (pool === allBad) value = [value];
+      if (!own) value = [value];
       body[field.name] = value;
     }
-    if (rng.chance(0.3)) body[rng.pick(EXTRA_FIELDS)[0]] = rng.pick(NON_STRINGS);
-    const headers: Record<string, string> = { ...bearer(rng.pick(callers)), ...json };
-    const extra = rng.int(0, 4);
-    if (extra === 1) headers['idempotency-key'] = `rnd-${SEED}-${rng.int(0, 20)}`;
-    if (extra === 2) headers['if-match'] = rng.pick(['*', '"v0"', 'x', '"v999"']);
-    if (extra === 3) headers['x-request-id'] = rng.pick(['', 'a b', 'x'.repeat(500), '\u00e9']);
+    if (c.extraField) body[c.extraField[0][0]] = c.extraField[1];
+    const headers: Record<string, string> = { ...bearer(c.caller), ...json };
+    if (c.header) headers[c.header[0]] = c.header[1];
     add({
       label: `random #${i} ${route.label}`,
       method: 'POST',
@@ -1559,54 +1652,67 @@ describe('malformed and hostile input', () => {
     }
   });
 
-  test('thousands of malformed requests: no 5xx, problem+json, no state change', async () => {
-    const before = await snapshot();
-    const attacks = generate(prng(SEED));
-    expect(attacks.length).toBeGreaterThanOrEqual(1000);
-
-    const started = Date.now();
-    const failures: string[] = [];
-    const statuses = new Map<number, number>();
-    await runBounded(attacks, CONCURRENCY, async (attack, i) => {
-      let res: ApiResponse;
-      try {
-        res = await send(attack);
-      } catch (err) {
-        failures.push(`#${i} ${attack.label}: request failed: ${(err as Error).message}`);
-        return;
-      }
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      for (const d of defectsOf(attack, res)) failures.push(`#${i} ${attack.label}: ${d}`);
-    });
-    console.log(
-      `seed ${SEED}: ${attacks.length} malformed requests in ${Date.now() - started} ms;`,
-      `statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`,
+  test('thousands of malformed requests, over every route', () => {
+    expect(attackCount).toBeGreaterThanOrEqual(1000);
+    expect([...attacksByRoute.keys()].filter((key) => !ROUTE_KEYS.includes(key))).toEqual([]);
+    // the document the tests were collected from is the one the service serves
+    expect(documented.map(({ method, path }) => `${method.toUpperCase()} ${path}`)).toEqual(
+      ROUTE_KEYS.slice(0, -1),
     );
+  });
 
-    // still alive
-    const health = await svc.as(null).get('/healthz');
-    expect(health.status).toBe(200);
-    // nothing leaked into this process's prototypes (the API runs in it)
-    const probe = {} as Record<string, unknown>;
-    expect([probe.polluted, probe.isAdmin, probe.role, probe.x]).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-    ]);
+  test.for(ROUTE_KEYS)(
+    '%s: no 5xx, problem+json, no state change',
+    { timeout: 120_000 },
+    async (key: string) => {
+      const before = await snapshot();
+      const attacks = attacksByRoute.get(key) ?? [];
+      expect(attacks.length, `attacks on ${key}`).toBeGreaterThan(0);
 
-    // nothing changed: let any (wrongly) started side effect land first, then compare
-    await waitFor(async () => (await svc.api.get('/readyz')).body.outboxBacklog === 0);
-    const after = await snapshot();
-    for (const key of new Set([...Object.keys(before.redis), ...Object.keys(after.redis)])) {
-      if (before.redis[key] !== after.redis[key]) {
-        failures.push(
-          `Redis key ${key} ${before.redis[key] === undefined ? 'created' : after.redis[key] === undefined ? 'deleted' : 'changed'}`,
-        );
+      const started = Date.now();
+      const failures: string[] = [];
+      const statuses = new Map<number, number>();
+      await runBounded(attacks, CONCURRENCY, async (attack, i) => {
+        let res: ApiResponse;
+        try {
+          res = await send(attack);
+        } catch (err) {
+          failures.push(`#${i} ${attack.label}: request failed: ${(err as Error).message}`);
+          return;
+        }
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        for (const d of defectsOf(attack, res)) failures.push(`#${i} ${attack.label}: ${d}`);
+      });
+      console.log(
+        `seed ${SEED}, ${key}: ${attacks.length} malformed requests in ${Date.now() - started} ms;`,
+        `statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`,
+      );
+
+      // still alive
+      const health = await svc.as(null).get('/healthz');
+      expect(health.status).toBe(200);
+      // nothing leaked into this process's prototypes (the API runs in it)
+      const probe = {} as Record<string, unknown>;
+      expect([probe.polluted, probe.isAdmin, probe.role, probe.x]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+
+      // nothing changed: let any (wrongly) started side effect land first, then compare
+      await waitFor(async () => (await svc.api.get('/readyz')).body.outboxBacklog === 0);
+      const after = await snapshot();
+      for (const key of new Set([...Object.keys(before.redis), ...Object.keys(after.redis)])) {
+        if (before.redis[key] !== after.redis[key]) {
+          failures.push(
+            `Redis key ${key} ${before.redis[key] === undefined ? 'created' : after.redis[key] === undefined ? 'deleted' : 'changed'}`,
+          );
+        }
       }
-    }
-    expect(failures.slice(0, 80), `${failures.length} defects`).toEqual([]);
-    expect(after.redisKeyCount).toBe(before.redisKeyCount);
-    expect(after).toEqual(before);
-  }, 240_000);
+      expect(failures.slice(0, 80), `${failures.length} defects`).toEqual([]);
+      expect(after.redisKeyCount).toBe(before.redisKeyCount);
+      expect(after).toEqual(before);
+    },
+  );
 });

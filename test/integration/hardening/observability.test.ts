@@ -9,8 +9,8 @@ import {
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from '../api/helpers.js';
 import { fetchRequest, leakDefect, rawRequest } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /** Metrics, request ids, security headers, error hygiene and readiness (SPEC §4, outside /v1). */
 

@@ -8,8 +8,8 @@ import {
   type TestService,
 } from '../../support/harness.js';
 import { documentedOperations, type DocumentedOperation } from '../../support/api-contract.js';
-import { expectProblem } from '../api/helpers.js';
 import { fetchRequest } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * Every route × every role (SPEC §4), table-driven. The routes and who may call them come from the

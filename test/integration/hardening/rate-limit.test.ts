@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  TestClock,
   startTestService,
   uniquePrefix,
   type ApiClient,
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from '../api/helpers.js';
-import { awayFromMinuteEnd, rawRequest } from './helpers.js';
+import { rawRequest } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * LIFECYCLE_RATE_LIMIT_PER_MINUTE per token (per address when anonymous), counted in Redis and so
- * shared by every API process. The window is a fixed UTC minute: each burst starts at least a few
- * seconds before the minute ends, so that it stays within one window.
+ * shared by every API process. The window is a fixed UTC minute of the service's clock: each test
+ * moves the clock to the start of a fresh minute, so that its burst stays within one window.
  */
 const LIMIT = 20;
-const MARGIN_MS = 6_000;
+const clock = new TestClock();
 
 let a: TestService;
 let b: TestService; // a second API process on the same Redis prefix
@@ -23,8 +24,8 @@ let b: TestService; // a second API process on the same Redis prefix
 beforeAll(async () => {
   const prefix = uniquePrefix();
   const env = { LIFECYCLE_RATE_LIMIT_PER_MINUTE: String(LIMIT) };
-  a = await startTestService({ prefix, roles: ['api'], env });
-  b = await startTestService({ prefix, roles: ['api'], env });
+  a = await startTestService({ prefix, roles: ['api'], env, clock: clock.now });
+  b = await startTestService({ prefix, roles: ['api'], env, clock: clock.now });
 });
 
 afterAll(async () => {
@@ -51,7 +52,7 @@ describe('rate limit', () => {
   test(`the ${LIMIT + 1}st request of a token in a minute is a 429; other tokens are not affected`, async () => {
     const limited = a.as(await a.tokenFor('reader'));
     const other = a.as(await a.tokenFor('reader'));
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
 
     expect(await burst(limited, LIMIT)).toEqual(Array.from({ length: LIMIT }, () => 200));
     const last = await limited.get('/v1/connectors?limit=1');
@@ -74,7 +75,7 @@ describe('rate limit', () => {
   test('anonymous requests are limited per address', async () => {
     const anonymous = a.as(null);
     const stranger = a.as(await a.tokenFor('reader'));
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
 
     expect(await burst(anonymous, LIMIT, '/v1/catalog')).toEqual(
       Array.from({ length: LIMIT }, () => 200),
@@ -96,11 +97,24 @@ describe('rate limit', () => {
     const viaA = a.as(token);
     const viaB = b.as(token);
     expect(a.api.base).not.toBe(b.api.base);
-    await awayFromMinuteEnd(MARGIN_MS);
+    clock.toNextMinute();
 
     expect(await burst(viaA, LIMIT / 2)).toEqual(Array.from({ length: LIMIT / 2 }, () => 200));
     expect(await burst(viaB, LIMIT / 2)).toEqual(Array.from({ length: LIMIT / 2 }, () => 200));
     expectLimited(await viaA.get('/v1/connectors?limit=1'));
     expectLimited(await viaB.get('/v1/connectors?limit=1'));
+  });
+
+  test('the limit ends with the minute of the service clock', async () => {
+    const limited = a.as(await a.tokenFor('reader'));
+    clock.toNextMinute();
+    expect(await burst(limited, LIMIT)).toEqual(Array.from({ length: LIMIT }, () => 200));
+    const last = await limited.get('/v1/connectors?limit=1');
+    expectLimited(last);
+    const retryAfter = Number(last.headers.get('retry-after'));
+    clock.advance(retryAfter * 1000);
+    const next = await limited.get('/v1/connectors?limit=1');
+    expect(next.status).toBe(200);
+    expect(next.headers.get('ratelimit-remaining')).toBe(String(LIMIT - 1));
   });
 });

@@ -15,8 +15,8 @@ import {
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { expectProblem } from '../api/helpers.js';
 import { leakDefect } from './helpers.js';
+import { expectProblem } from '../../support/api-helpers.js';
 
 /**
  * A Redis that refuses writes for a while (MISCONF: cannot persist, READONLY: turned into a

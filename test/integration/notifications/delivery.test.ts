@@ -5,15 +5,9 @@ import {
   startTestService,
   type TestService,
 } from '../../support/harness.js';
-import {
-  certify,
-  deliveries,
-  register,
-  subscribe,
-  waitForAttempts,
-  waitForQuiet,
-} from './helpers.js';
+import { certify, deliveries, waitForAttempts, waitForQuiet } from './helpers.js';
 import { expectedSignature, startReceivers, WebhookReceiver } from './webhook-receiver.js';
+import { register, subscribe } from '../../support/api-helpers.js';
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { registration, startTestService, type TestService } from '../../support/harness.js';
-import { deliveries, register, subscribe, waitForQuiet } from './helpers.js';
+import { deliveries, waitForQuiet } from './helpers.js';
 import { WebhookReceiver, type WebhookEvent } from './webhook-receiver.js';
+import { register, subscribe } from '../../support/api-helpers.js';
 
 /**
  * One scenario, five subscriptions with different filters. What a subscription must NOT get is

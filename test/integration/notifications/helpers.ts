@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { expect } from 'vitest';
 import type { HostLookup } from '../../../src/notifications/webhook-target-policy.js';
 import type { ApiClient, TestService } from '../../support/harness.js';
+import { register } from '../../support/api-helpers.js';
 import { waitFor } from '../../support/harness.js';
 
 /** One delivery attempt as GET /v1/subscriptions/:id/deliveries shows it. */
@@ -18,16 +19,6 @@ export interface Attempt {
   error: string | null;
   outcome: 'delivered' | 'retrying' | 'dead_lettered' | 'blocked';
   nextRetryAt: string | null;
-}
-
-/** Creates a subscription and returns its id (asserting the 201). */
-export async function subscribe(
-  api: ApiClient,
-  body: { url: string; secret: string; events?: string[]; connectorIds?: string[] },
-): Promise<string> {
-  const res = await api.post('/v1/subscriptions', body);
-  expect(res.status, res.text).toBe(201);
-  return (res.body as { id: string }).id;
 }
 
 export async function deliveries(api: ApiClient, subscriptionId: string): Promise<Attempt[]> {
@@ -50,12 +41,6 @@ export async function waitForAttempts(
     },
     { timeoutMs, intervalMs: 25, what },
   );
-}
-
-/** Registers a connector (asserting the 201). */
-export async function register(api: ApiClient, body: { id: string }): Promise<void> {
-  const res = await api.post('/v1/connectors', body);
-  expect(res.status, res.text).toBe(201);
 }
 
 /** Registers, asks for certification (passing acceptance script) and waits for certified.active. */

@@ -6,8 +6,9 @@ import {
   waitFor,
   type TestService,
 } from '../../support/harness.js';
-import { certify, register, subscribe, waitForQuiet } from './helpers.js';
+import { certify, waitForQuiet } from './helpers.js';
 import { expectedSignature, WebhookReceiver } from './webhook-receiver.js';
+import { register, subscribe } from '../../support/api-helpers.js';
 
 const DAY_MS = 86_400_000;
 /** LIFECYCLE_REMINDER_DAYS: one reminder about 1.7 s before the deadline */

@@ -7,8 +7,9 @@ import {
   uniquePrefix,
 } from '../../support/harness.js';
 import { spawnService, type ServiceProcess } from '../../support/service-process.js';
-import { deliveries, register, subscribe, waitForAttempts } from './helpers.js';
+import { deliveries, waitForAttempts } from './helpers.js';
 import { expectedSignature, WebhookReceiver } from './webhook-receiver.js';
+import { register, subscribe } from '../../support/api-helpers.js';
 
 // The first retry is due 1.5 s after the failed attempt: it is still pending while the service is down.
 const ENV = {

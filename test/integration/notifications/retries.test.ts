@@ -5,8 +5,9 @@ import {
   waitFor,
   type TestService,
 } from '../../support/harness.js';
-import { deliveries, register, subscribe, waitForAttempts } from './helpers.js';
+import { deliveries, waitForAttempts } from './helpers.js';
 import { expectedSignature, WebhookReceiver } from './webhook-receiver.js';
+import { register, subscribe } from '../../support/api-helpers.js';
 
 const BACKOFF_MS = 100;
 const MAX_ATTEMPTS = 4;

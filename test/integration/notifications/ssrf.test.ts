@@ -5,16 +5,9 @@ import {
   type ApiClient,
   type TestService,
 } from '../../support/harness.js';
-import {
-  deliveries,
-  FakeDns,
-  register,
-  subscribe,
-  waitForAttempts,
-  waitForQuiet,
-  type Attempt,
-} from './helpers.js';
+import { deliveries, FakeDns, waitForAttempts, waitForQuiet, type Attempt } from './helpers.js';
 import { WebhookReceiver } from './webhook-receiver.js';
+import { register, subscribe } from '../../support/api-helpers.js';
 
 const SECRET = 'ssrf-test-secret';
 const PUBLIC_V4 = '93.184.216.34';

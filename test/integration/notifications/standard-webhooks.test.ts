@@ -1,8 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { registration, startTestService, type TestService } from '../../support/harness.js';
-import { register, subscribe } from './helpers.js';
 import { expectedSignature, WebhookReceiver, type ReceivedRequest } from './webhook-receiver.js';
+import { register, subscribe } from '../../support/api-helpers.js';
 
 /** The request's headers as the library takes them (one string per name). */
 function headersOf(request: ReceivedRequest): Record<string, string> {

@@ -6,8 +6,9 @@ import {
   waitFor,
   type TestService,
 } from '../../support/harness.js';
-import { register, subscribe, waitForAttempts, waitForQuiet } from './helpers.js';
+import { waitForAttempts, waitForQuiet } from './helpers.js';
 import { WebhookReceiver } from './webhook-receiver.js';
+import { register, subscribe } from '../../support/api-helpers.js';
 
 const SECRET = 'deletion-test-secret';
 

@@ -5,7 +5,7 @@ import {
   type ApiResponse,
   type TestService,
 } from '../../support/harness.js';
-import { subscribe } from './helpers.js';
+import { subscribe } from '../../support/api-helpers.js';
 
 const URL = 'http://127.0.0.1:9/hook';
 const SECRET = 'top-secret-value-4f1c';

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+/**
+ * The Lua scripts live as files in ./lua/ (the build copies them next to the compiled code, see
+ * `npm run build`), read once when their command is declared.
+ */
+const LUA_DIR = new URL('./lua/', import.meta.url);
+
+type CustomCommand = (
+  numberOfKeys: number,
+  ...keysAndArgs: (string | number)[]
+) => Promise<unknown>;
+
+/**
+ * A Lua script in ./lua/<name>.lua, run as an ioredis custom command (`defineCommand`, as bullmq
+ * does): ioredis runs it by its SHA (EVALSHA) and sends the source (EVAL) only when Redis does
+ * not know it yet. The command is defined once on each connection it is run on.
+ */
+export class LuaCommand {
+  /** The command's name on a connection: `lifecycle` + the file name in camelCase. */
+  readonly command: string;
+  readonly source: string;
+  private readonly definedOn = new WeakSet<Redis>();
+
+  constructor(readonly name: string) {
+    this.command = `lifecycle-${name}`.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+    this.source = readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8');
+  }
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    this.defineOn(redis);
+    const command = (redis as unknown as Record<string, CustomCommand>)[this.command]!;
+    return command.call(redis, keys.length, ...keys, ...args);
+  }
+
+  /**
+   * Runs the script once per call in one pipeline (one round trip); ioredis loads the script first
+   * when Redis does not know it. Each reply is the result or its Error.
+   */
+  async runMany(
+    redis: Redis,
+    calls: { keys: string[]; args: (string | number)[] }[],
+  ): Promise<unknown[]> {
+    this.defineOn(redis);
+    const pipeline = redis.pipeline();
+    const command = (pipeline as unknown as Record<string, (...a: (string | number)[]) => unknown>)[
+      this.command
+    ]!;
+    for (const call of calls) command.call(pipeline, call.keys.length, ...call.keys, ...call.args);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, value]) => err ?? value);
+  }
+
+  private defineOn(redis: Redis): void {
+    if (this.definedOn.has(redis)) return;
+    redis.defineCommand(this.command, { lua: this.source });
+    this.definedOn.add(redis);
+  }
+}

@@ -1,0 +1,48 @@
+-- commit-event: see COMMIT_EVENT in src/store/redis-scripts.ts
+local expected = tonumber(ARGV[1])
+local current = redis.call('HGET', KEYS[1], 'version')
+local definitionId = nil
+if expected == 0 then
+  if current then return {0, 'exists', tonumber(current)} end
+  -- definitionId is unique (SPEC §4): claimed here, in the same step as the create.
+  definitionId = cjson.decode(ARGV[3]).context.definitionId
+  if type(definitionId) == 'string' then
+    local holder = redis.call('HGET', KEYS[13], definitionId)
+    if holder and holder ~= ARGV[2] then return {0, 'definition', holder} end
+  else
+    definitionId = nil
+  end
+else
+  if not current then return {0, 'missing', 0} end
+  if tonumber(current) ~= expected then return {0, 'conflict', tonumber(current)} end
+end
+-- Guard: the last key must still hold the last argument ('' = no guard).
+local guard = ARGV[#ARGV]
+if guard ~= '' and (redis.call('GET', KEYS[#KEYS]) or '0') ~= guard then
+  return {0, 'guard', tonumber(current or '0')}
+end
+-- Nothing is written before every check passed.
+if definitionId then redis.call('HSET', KEYS[13], definitionId, ARGV[2]) end
+local version = expected + 1
+local id = ARGV[2]
+redis.call('HSET', KEYS[1], 'version', version, 'doc', ARGV[3])
+redis.call('RPUSH', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[4], 0, id)
+if KEYS[5] ~= KEYS[7] then redis.call('ZREM', KEYS[5], id) end
+if KEYS[6] ~= KEYS[8] then redis.call('ZREM', KEYS[6], id) end
+redis.call('ZADD', KEYS[7], 0, id)
+redis.call('ZADD', KEYS[8], 0, id)
+redis.call('ZADD', KEYS[9], 0, id)
+if KEYS[11] ~= KEYS[12] then redis.call('ZREM', KEYS[11], id) end
+redis.call('ZADD', KEYS[12], 0, id)
+local runs = tonumber(ARGV[5])
+local i = 6
+for _ = 1, runs do
+  redis.call('HSETNX', KEYS[10], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+while i < #ARGV do
+  redis.call('XADD', KEYS[3], '*', 'effect', ARGV[i])
+  i = i + 1
+end
+return {1, version}

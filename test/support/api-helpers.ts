@@ -1,0 +1,139 @@
+/**
+ * Helpers shared by the integration tests: assertions on responses and the usual API steps
+ * (register, wait for a state, subscribe...). Each asserts the status it expects.
+ */
+import { expect } from 'vitest';
+import { waitFor, type ApiClient, type ApiResponse } from './harness.js';
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+export const DAY_MS = 86_400_000;
+
+/** Asserts an RFC 9457 problem response with the given status; returns its body. */
+export function expectProblem(res: ApiResponse, status: number): Record<string, any> {
+  expect(res.status, `expected ${status}, got ${res.status}: ${res.text}`).toBe(status);
+  expect(res.headers.get('content-type') ?? '').toMatch(/^application\/problem\+json/);
+  const body = res.body as Record<string, any>;
+  expect(typeof body).toBe('object');
+  expect(body.status).toBe(status);
+  expect(typeof body.type).toBe('string');
+  expect(body.type.length).toBeGreaterThan(0);
+  expect(typeof body.title).toBe('string');
+  expect(typeof body.detail).toBe('string');
+  return body;
+}
+
+/** The field paths a 400 names in `errors`. */
+export function errorPaths(res: ApiResponse): string[] {
+  const body = expectProblem(res, 400);
+  expect(Array.isArray(body.errors), `no errors array in ${res.text}`).toBe(true);
+  return (body.errors as { path: string }[]).map((e) => e.path);
+}
+
+export interface ConnectorMark {
+  version: number;
+  state: string;
+  historyLength: number;
+  etag: string | null;
+}
+
+/** Where a connector stands now: compare before and after a refused request. */
+export async function mark(api: ApiClient, id: string): Promise<ConnectorMark> {
+  const [connector, history] = await Promise.all([
+    api.get(`/v1/connectors/${id}`),
+    api.get(`/v1/connectors/${id}/history`),
+  ]);
+  expect(connector.status).toBe(200);
+  expect(history.status).toBe(200);
+  return {
+    version: connector.body.version as number,
+    state: connector.body.state as string,
+    historyLength: (history.body.items as unknown[]).length,
+    etag: connector.headers.get('etag'),
+  };
+}
+
+export async function expectUnchanged(api: ApiClient, id: string, before: ConnectorMark) {
+  expect(await mark(api, id)).toEqual(before);
+}
+
+/** A date-only string `days` from today (UTC). */
+export function dateInDays(days: number): string {
+  return new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The UTC date (YYYY-MM-DD) `offsetDays` from now. */
+export function utcDate(offsetDays = 0, now = Date.now()): string {
+  return new Date(now + offsetDays * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Registers a connector (asserting the 201); returns the connector. */
+export async function register(api: ApiClient, body: { id: string }): Promise<any> {
+  const res = await api.post('/v1/connectors', body);
+  expect(res.status, res.text).toBe(201);
+  return res.body;
+}
+
+export async function getConnector(api: ApiClient, id: string): Promise<any> {
+  const res = await api.get(`/v1/connectors/${id}`);
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
+
+export async function historyOf(api: ApiClient, id: string): Promise<any[]> {
+  const res = await api.get(`/v1/connectors/${id}/history`);
+  expect(res.status, res.text).toBe(200);
+  return res.body.items as any[];
+}
+
+export async function historyTypes(api: ApiClient, id: string): Promise<string[]> {
+  return (await historyOf(api, id)).map((h: { type: string }) => h.type);
+}
+
+/** Waits until the connector is in `state`; returns it. */
+export async function waitForState(
+  api: ApiClient,
+  id: string,
+  state: string,
+  timeoutMs = 15_000,
+): Promise<any> {
+  return waitFor(
+    async () => {
+      const c = (await api.get(`/v1/connectors/${id}`)).body;
+      return c?.state === state ? c : undefined;
+    },
+    { timeoutMs, what: `${id} to reach ${state}` },
+  );
+}
+
+export async function catalogDoc(api: ApiClient): Promise<any> {
+  const res = await api.get('/v1/catalog');
+  expect(res.status, res.text).toBe(200);
+  return res.body;
+}
+
+/** The catalog entry of a connector, or undefined when it is not listed. */
+export async function catalogEntry(api: ApiClient, id: string): Promise<any> {
+  const doc = await catalogDoc(api);
+  return (doc.connectors as { id: string }[]).find((c) => c.id === id);
+}
+
+/** Waits until the catalog entry of `id` satisfies `check` (undefined: not listed). */
+export async function waitForCatalog(
+  api: ApiClient,
+  id: string,
+  check: (entry: any) => boolean,
+  what = `the catalog entry of ${id}`,
+): Promise<void> {
+  await waitFor(async () => check(await catalogEntry(api, id)), { timeoutMs: 10_000, what });
+}
+
+/** Creates a webhook subscription (asserting the 201); returns its id. */
+export async function subscribe(
+  api: ApiClient,
+  body: { url: string; secret: string; events?: string[]; connectorIds?: string[] },
+): Promise<string> {
+  const res = await api.post('/v1/subscriptions', body);
+  expect(res.status, res.text).toBe(201);
+  return (res.body as { id: string }).id;
+}
