@@ -1,7 +1,7 @@
 /**
- * The commands whose routes (SPEC §11: POST /v1/imports, metadata.yaml, support-levels) are not in
- * the service yet, against a stand-in HTTP server that records what the CLI sends and answers as
- * §11 says. When the routes land, the same commands are worth a run against the real service.
+ * What the CLI sends for import, connectors metadata and support-levels, recorded by a stand-in
+ * HTTP server that answers as SPEC §11 says: batching, merged reports, refusals. The same commands
+ * run against the real service in airbyte-commands.test.ts.
  */
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
