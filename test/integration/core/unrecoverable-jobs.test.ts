@@ -14,14 +14,13 @@ describe('unrecoverable jobs', () => {
 
   async function failedAfter(jobId: string): Promise<number> {
     const queue = svc.services.queues.get('timers');
-    const job = await waitFor(
-      async () => {
-        const j = await queue.getJob(jobId);
-        return j && (await j.isFailed()) ? j : undefined;
-      },
-      { timeoutMs: 30_000, what: `job ${jobId} to fail` },
-    );
-    return job.attemptsMade;
+    // The state first, then the job: a job read before it failed would carry a stale attemptsMade.
+    await waitFor(async () => (await queue.getJobState(jobId)) === 'failed', {
+      timeoutMs: 30_000,
+      what: `job ${jobId} to fail`,
+    });
+    const job = await queue.getJob(jobId);
+    return job!.attemptsMade;
   }
 
   it('a payload that fails its schema fails after one attempt, not fifty', async () => {
