@@ -56,6 +56,11 @@ export class Keys {
   subscriptions(): string {
     return `${this.prefix}:subscriptions`;
   }
+
+  /** bumped by every subscription change: processes that keep an index of them reload on a move */
+  subscriptionsVersion(): string {
+    return `${this.prefix}:subscriptions:version`;
+  }
   deliveries(subscriptionId: string): string {
     return `${this.prefix}:deliveries:${subscriptionId}`;
   }
