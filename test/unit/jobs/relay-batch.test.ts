@@ -85,7 +85,7 @@ describe('relay batches', () => {
       kind: 'archiveDue',
       archiveAt: at,
       at,
-    } as OutboxEntry['effect']);
+    });
     expect(batchJobs([timer], [], webhooks)).toEqual([timer]);
     expect(needsSubscriptions([timer, catalog('e1', 'a')])).toBe(false);
     expect(needsSubscriptions([timer, notify('e1', 'a')])).toBe(true);
