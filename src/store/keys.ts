@@ -81,6 +81,10 @@ export class Keys {
   sweepLock(): string {
     return `${this.prefix}:sweep-lock`;
   }
+  /** bumped by every token create and revoke: processes drop their token cache on a move */
+  tokensVersion(): string {
+    return `${this.prefix}:tokens:version`;
+  }
   rateLimit(who: string, window: number): string {
     return `${this.prefix}:ratelimit:${who}:${window}`;
   }
