@@ -17,9 +17,9 @@ import type { Keys } from '../store/keys.js';
 import type { StoredConnector } from '../store/records.js';
 import type { UsageStore } from '../usage/usage-store.js';
 import { SweepLock } from './sweep-lock.js';
+import { SweepScan } from './sweep-scan.js';
 import type { SweepCandidate, SweepRecord, SweepStore } from './sweep-store.js';
 
-const LOAD_BATCH = 1000;
 const PARALLEL_DEPRECATIONS = 16;
 /** A connector changed under the sweep this often in a row is left for the next sweep. */
 const MAX_COMMIT_ATTEMPTS = 5;
@@ -61,6 +61,8 @@ export interface SweepHooks {
  * and two sweeps never deprecate anything twice.
  */
 export class ArchivalSweeper {
+  private readonly scan: SweepScan;
+
   constructor(
     private readonly deps: {
       redis: Redis;
@@ -75,7 +77,9 @@ export class ArchivalSweeper {
       /** the sweep lock's lifetime (default 60 s); renewed every third of it */
       lockTtlMs?: number;
     },
-  ) {}
+  ) {
+    this.scan = new SweepScan(deps.redis, deps.keys);
+  }
 
   private get settings(): ArchivalSettings {
     return this.deps.config.archival;
@@ -155,32 +159,23 @@ export class ArchivalSweeper {
       ['community', communityIds],
       ['certified', certifiedIds],
     ] as const) {
-      for (let i = 0; i < ids.length; i += LOAD_BATCH) {
-        const loaded = (await this.deps.store.getMany(ids.slice(i, i + LOAD_BATCH))).filter(
-          (c): c is StoredConnector =>
-            c !== null &&
-            c.state === `${level}.active` &&
-            isOldEnough(
-              { createdAt: c.createdAt, activeSince: c.context.activeSince },
-              now,
-              this.settings,
-            ),
-        );
-        oldEnough += loaded.length;
-        const totals = await this.deps.usage.totals(
-          loaded.map((c) => c.context.id),
-          dates,
-        );
-        for (const c of loaded) {
+      for await (const batch of this.scan.batches(ids, dates)) {
+        for (const c of batch) {
+          if (c.state !== `${level}.active`) continue;
+          if (
+            !isOldEnough({ createdAt: c.createdAt, activeSince: c.activeSince }, now, this.settings)
+          )
+            continue;
+          oldEnough++;
           const reasons = archivalReasons(
-            { usage: totals.get(c.context.id) ?? 0, lastReleaseAt: c.context.lastReleaseAt },
+            { usage: c.usage, lastReleaseAt: c.lastReleaseAt },
             now,
             this.settings,
           );
           if (reasons.length === 0) continue;
           candidates.push({
-            connectorId: c.context.id,
-            name: c.context.name,
+            connectorId: c.id,
+            name: c.name,
             supportLevel: level,
             reasons,
             description: describeReasons(reasons),
