@@ -186,21 +186,7 @@ export class ArchivalSweeper {
       }
     }
     await this.deps.hooks?.afterScan?.(candidates);
-    if (!record.dryRun) {
-      for (let i = 0; i < candidates.length; i += PARALLEL_DEPRECATIONS) {
-        if (lock.lost)
-          throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
-        await Promise.all(
-          candidates
-            .slice(i, i + PARALLEL_DEPRECATIONS)
-            .map((candidate) =>
-              sweepActionFor(candidate.supportLevel) === 'deprecate'
-                ? this.deprecate(record, candidate, lock)
-                : this.suggestReview(record, candidate),
-            ),
-        );
-      }
-    }
+    if (!record.dryRun) await this.act(record, candidates, lock);
     return {
       scanned: { community: communityIds.length, certified: certifiedIds.length, oldEnough },
       candidates,
@@ -213,6 +199,32 @@ export class ArchivalSweeper {
         ).length,
       },
     };
+  }
+
+  /**
+   * Deprecates or suggests a review for each candidate, PARALLEL_DEPRECATIONS at a time (each
+   * worker takes the next candidate as soon as it is done with one). Nothing new starts once the
+   * lock is lost or a candidate failed; the first failure is thrown after the running ones ended.
+   */
+  private async act(record: SweepRecord, candidates: SweepCandidate[], lock: SweepLock) {
+    let next = 0;
+    const failures: unknown[] = [];
+    const worker = async () => {
+      while (failures.length === 0 && next < candidates.length) {
+        const candidate = candidates[next++]!;
+        try {
+          if (lock.lost)
+            throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
+          await (sweepActionFor(candidate.supportLevel) === 'deprecate'
+            ? this.deprecate(record, candidate, lock)
+            : this.suggestReview(record, candidate));
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_DEPRECATIONS }, worker));
+    if (failures.length > 0) throw failures[0];
   }
 
   /**
@@ -281,18 +293,26 @@ export class ArchivalSweeper {
         reasons: ArchivalReason[];
       }
   > {
-    const usageStamp = await this.deps.usage.stamp(id);
-    const connector = await this.deps.store.get(id);
+    const now = this.now();
+    // Sent together on one connection, so Redis runs them in this order: the stamp is read first.
+    const [usageStamp, connector, totals] = await Promise.all([
+      this.deps.usage.stamp(id),
+      this.deps.store.get(id),
+      this.deps.usage.totals([id], usageWindowDates(now, this.settings.usageWindowDays)),
+    ]);
     if (!connector) return { kind: 'skip', detail: 'no longer exists' };
     if (connector.state !== 'community.active') {
       return { kind: 'skip', detail: `no longer community.active (${connector.state})` };
     }
-    const now = this.now();
     const age = { createdAt: connector.createdAt, activeSince: connector.context.activeSince };
     if (!isOldEnough(age, now, this.settings)) {
       return { kind: 'skip', detail: `no longer old enough (counted from ${ageCountsFrom(age)})` };
     }
-    const reasons = await this.reasonsNow(connector, now);
+    const reasons = archivalReasons(
+      { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
+      now,
+      this.settings,
+    );
     if (reasons.length === 0) {
       return {
         kind: 'skip',
