@@ -5,6 +5,7 @@ import {
   describeReasons,
   isOldEnough,
   usageWindowDates,
+  usageWindowStart,
   type ArchivalReason,
   type ArchivalSettings,
 } from '../../machines/archival-policy.js';
@@ -62,6 +63,8 @@ export interface SweepHooks {
  */
 export class ArchivalSweeper {
   private readonly scan: SweepScan;
+  /** the last usage window computed, by its first date */
+  private window: { start: string; dates: string[] } | null = null;
 
   constructor(
     private readonly deps: {
@@ -95,10 +98,7 @@ export class ArchivalSweeper {
   /** Why one connector should be archived, on its usage as stored now. */
   private async reasonsNow(connector: StoredConnector, now: Date): Promise<ArchivalReason[]> {
     const id = connector.context.id;
-    const totals = await this.deps.usage.totals(
-      [id],
-      usageWindowDates(now, this.settings.usageWindowDays),
-    );
+    const totals = await this.deps.usage.totals([id], this.windowDates(now));
     return archivalReasons(
       { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
       now,
@@ -150,7 +150,7 @@ export class ArchivalSweeper {
     lock: SweepLock,
   ): Promise<Pick<SweepRecord, 'scanned' | 'candidates' | 'summary'>> {
     const now = this.now();
-    const dates = usageWindowDates(now, this.settings.usageWindowDays);
+    const dates = this.windowDates(now);
     const communityIds = await this.deps.store.idsInState('community.active');
     const certifiedIds = await this.deps.store.idsInState('certified.active');
     const candidates: SweepCandidate[] = [];
@@ -298,7 +298,7 @@ export class ArchivalSweeper {
     const [usageStamp, connector, totals] = await Promise.all([
       this.deps.usage.stamp(id),
       this.deps.store.get(id),
-      this.deps.usage.totals([id], usageWindowDates(now, this.settings.usageWindowDays)),
+      this.deps.usage.totals([id], this.windowDates(now)),
     ]);
     if (!connector) return { kind: 'skip', detail: 'no longer exists' };
     if (connector.state !== 'community.active') {
@@ -349,6 +349,15 @@ export class ArchivalSweeper {
       candidate.action = 'skipped';
       candidate.detail = `no longer certified.active (${connector?.state ?? 'gone'})`;
     }
+  }
+
+  /** The usage window's dates on `now`'s UTC day (computed once a day, not once a candidate). */
+  private windowDates(now: Date): string[] {
+    const start = usageWindowStart(now, this.settings.usageWindowDays);
+    if (this.window?.start !== start) {
+      this.window = { start, dates: usageWindowDates(now, this.settings.usageWindowDays) };
+    }
+    return this.window.dates;
   }
 
   private now(): Date {
