@@ -41,6 +41,16 @@ export class SweepLockLostError extends LifecycleError {
   override readonly retryable = true;
 }
 
+/** A candidate judged again on fresh data, right before its commit. */
+type Judgement =
+  | { kind: 'skip'; detail: string }
+  | {
+      kind: 'candidate';
+      connector: StoredConnector;
+      usageStamp: string;
+      reasons: ArchivalReason[];
+    };
+
 /** Points where tests (or tracing) run code in the middle of a sweep. */
 export interface SweepHooks {
   /** after the scan, before any change */
@@ -202,44 +212,45 @@ export class ArchivalSweeper {
   }
 
   /**
-   * Deprecates or suggests a review for each candidate, PARALLEL_DEPRECATIONS at a time (each
-   * worker takes the next candidate as soon as it is done with one). Nothing new starts once the
-   * lock is lost or a candidate failed; the first failure is thrown after the running ones ended.
+   * Deprecates or suggests a review for each candidate, PARALLEL_DEPRECATIONS at a time: the
+   * community candidates of a group are judged again together (one read for the group), then the
+   * group's commits run side by side. Nothing new starts once the lock is lost; when a candidate
+   * fails, the rest of its group ends and the first failure is thrown.
    */
   private async act(record: SweepRecord, candidates: SweepCandidate[], lock: SweepLock) {
-    let next = 0;
-    const failures: unknown[] = [];
-    const worker = async () => {
-      while (failures.length === 0 && next < candidates.length) {
-        const candidate = candidates[next++]!;
-        try {
-          if (lock.lost)
-            throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
-          await (sweepActionFor(candidate.supportLevel) === 'deprecate'
-            ? this.deprecate(record, candidate, lock)
-            : this.suggestReview(record, candidate));
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL_DEPRECATIONS }, worker));
-    if (failures.length > 0) throw failures[0];
+    for (let i = 0; i < candidates.length; i += PARALLEL_DEPRECATIONS) {
+      if (lock.lost) throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
+      const group = candidates.slice(i, i + PARALLEL_DEPRECATIONS);
+      const deprecations = group.filter((c) => sweepActionFor(c.supportLevel) === 'deprecate');
+      const judged = await this.judgeAgain(deprecations.map((c) => c.connectorId));
+      const results = await Promise.allSettled(
+        group.map((candidate) => {
+          const j = deprecations.indexOf(candidate);
+          return j >= 0
+            ? this.deprecate(record, candidate, lock, judged[j]!)
+            : this.suggestReview(record, candidate);
+        }),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
   }
 
   /**
-   * Deprecates a candidate if it still is one: judged again on fresh data, committed with a
+   * Deprecates a candidate if it still is one: `judged` on fresh data, committed with a
    * compare-and-set on its version and usage stamp, judged again when either moved.
    */
   private async deprecate(
     record: SweepRecord,
     candidate: SweepCandidate,
     lock: SweepLock,
+    judged: Judgement,
   ): Promise<void> {
     const id = candidate.connectorId;
+    let fresh = judged;
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       if (lock.lost) throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
-      const fresh = await this.judgeAgain(id);
+      if (attempt > 0) fresh = (await this.judgeAgain([id]))[0]!;
       if (fresh.kind === 'skip') {
         candidate.action = 'skipped';
         candidate.detail = fresh.detail;
@@ -281,45 +292,44 @@ export class ArchivalSweeper {
   }
 
   /**
-   * A candidate judged again with fresh data. The usage stamp is read first: a usage report after
-   * that read moves the stamp, so the commit's compare-and-set catches it.
+   * Candidates judged again with fresh data, in one round trip for their usage stamps and then one
+   * for their snapshots and usage. The stamps are read first: a usage report after that read moves
+   * the stamp, so the commit's compare-and-set catches it.
    */
-  private async judgeAgain(id: string): Promise<
-    | { kind: 'skip'; detail: string }
-    | {
-        kind: 'candidate';
-        connector: StoredConnector;
-        usageStamp: string;
-        reasons: ArchivalReason[];
-      }
-  > {
+  private async judgeAgain(ids: string[]): Promise<Judgement[]> {
+    if (ids.length === 0) return [];
+    const stamps = await this.deps.usage.stamps(ids);
     const now = this.now();
-    // Sent together on one connection, so Redis runs them in this order: the stamp is read first.
-    const [usageStamp, connector, totals] = await Promise.all([
-      this.deps.usage.stamp(id),
-      this.deps.store.get(id),
-      this.deps.usage.totals([id], this.windowDates(now)),
+    const [connectors, totals] = await Promise.all([
+      this.deps.store.getMany(ids),
+      this.deps.usage.totals(ids, this.windowDates(now)),
     ]);
-    if (!connector) return { kind: 'skip', detail: 'no longer exists' };
-    if (connector.state !== 'community.active') {
-      return { kind: 'skip', detail: `no longer community.active (${connector.state})` };
-    }
-    const age = { createdAt: connector.createdAt, activeSince: connector.context.activeSince };
-    if (!isOldEnough(age, now, this.settings)) {
-      return { kind: 'skip', detail: `no longer old enough (counted from ${ageCountsFrom(age)})` };
-    }
-    const reasons = archivalReasons(
-      { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
-      now,
-      this.settings,
-    );
-    if (reasons.length === 0) {
-      return {
-        kind: 'skip',
-        detail: 'no longer a candidate: a release or usage report arrived after the scan',
-      };
-    }
-    return { kind: 'candidate', connector, usageStamp, reasons };
+    return ids.map((id, i) => {
+      const connector = connectors[i];
+      if (!connector) return { kind: 'skip', detail: 'no longer exists' };
+      if (connector.state !== 'community.active') {
+        return { kind: 'skip', detail: `no longer community.active (${connector.state})` };
+      }
+      const age = { createdAt: connector.createdAt, activeSince: connector.context.activeSince };
+      if (!isOldEnough(age, now, this.settings)) {
+        return {
+          kind: 'skip',
+          detail: `no longer old enough (counted from ${ageCountsFrom(age)})`,
+        };
+      }
+      const reasons = archivalReasons(
+        { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
+        now,
+        this.settings,
+      );
+      if (reasons.length === 0) {
+        return {
+          kind: 'skip',
+          detail: 'no longer a candidate: a release or usage report arrived after the scan',
+        };
+      }
+      return { kind: 'candidate', connector, usageStamp: stamps[i]!, reasons };
+    });
   }
 
   /**
