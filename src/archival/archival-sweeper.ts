@@ -171,11 +171,8 @@ export class ArchivalSweeper {
     ] as const) {
       for await (const batch of this.scan.batches(ids, dates)) {
         for (const c of batch) {
-          if (c.state !== `${level}.active`) continue;
-          if (
-            !isOldEnough({ createdAt: c.createdAt, activeSince: c.activeSince }, now, this.settings)
-          )
-            continue;
+          const age = { createdAt: c.createdAt, activeSince: c.activeSince };
+          if (c.state !== `${level}.active` || !isOldEnough(age, now, this.settings)) continue;
           oldEnough++;
           const reasons = archivalReasons(
             { usage: c.usage, lastReleaseAt: c.lastReleaseAt },
