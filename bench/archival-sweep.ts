@@ -20,6 +20,18 @@ export interface SweepBenchResult {
   peakRssMb: number;
   peakHeapMb: number;
   baselineRssMb: number;
+  /** CPU time of this process (user + system) during the dry run and during the real sweep */
+  dryRunCpuSeconds: number;
+  sweepCpuSeconds: number;
+  /** CPU time of redis-server's main thread during the dry run and during the real sweep */
+  dryRunRedisCpuSeconds: number;
+  sweepRedisCpuSeconds: number;
+}
+
+/** CPU seconds of this process so far. */
+function processCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /**
@@ -38,6 +50,12 @@ export async function measureArchivalSweep({
     LIFECYCLE_USAGE_WINDOW_DAYS: String(days),
   });
   const s = createServices(config, createLogger('silent'), redis.url);
+  /** CPU seconds of redis-server's main thread so far (INFO cpu). */
+  const redisCpuSeconds = async (): Promise<number> => {
+    const info = await s.redis.info('cpu');
+    const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+    return field('used_cpu_user_main_thread') + field('used_cpu_sys_main_thread');
+  };
   try {
     const seedStart = performance.now();
     const now = new Date();
@@ -110,17 +128,25 @@ export async function measureArchivalSweep({
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 20);
 
+    const dryRedisCpu = await redisCpuSeconds();
+    const dryCpu = processCpuSeconds();
     const dryStart = performance.now();
     const dry = await s.sweeper.run(
       newSweepRecord('bench-dry', { dryRun: true, trigger: 'manual', requestedBy: 'bench' }),
     );
     const dryRunSeconds = (performance.now() - dryStart) / 1000;
+    const dryRunCpuSeconds = processCpuSeconds() - dryCpu;
+    const dryRunRedisCpuSeconds = (await redisCpuSeconds()) - dryRedisCpu;
 
+    const sweepRedisCpu = await redisCpuSeconds();
+    const sweepCpu = processCpuSeconds();
     const sweepStart = performance.now();
     const real = await s.sweeper.run(
       newSweepRecord('bench-real', { dryRun: false, trigger: 'manual', requestedBy: 'bench' }),
     );
     const sweepSeconds = (performance.now() - sweepStart) / 1000;
+    const sweepCpuSeconds = processCpuSeconds() - sweepCpu;
+    const sweepRedisCpuSeconds = (await redisCpuSeconds()) - sweepRedisCpu;
     clearInterval(sampler);
     if (dry.status !== 'completed' || real.status !== 'completed') {
       throw new Error(`sweep failed: ${dry.error ?? real.error ?? ''}`);
@@ -136,6 +162,10 @@ export async function measureArchivalSweep({
       peakRssMb: peakRss / 2 ** 20,
       peakHeapMb: peakHeap / 2 ** 20,
       baselineRssMb: baselineRss / 2 ** 20,
+      dryRunCpuSeconds,
+      sweepCpuSeconds,
+      dryRunRedisCpuSeconds,
+      sweepRedisCpuSeconds,
     };
   } finally {
     await s.close();

@@ -17,13 +17,26 @@ export type ArchivalReason =
       daysSinceRelease: number;
     };
 
+/** The start of today's UTC day (ms) and the number of days in a usage window of `windowDays`. */
+function usageWindow(now: Date, windowDays: number): { today: number; days: number } {
+  return {
+    today: Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
+    days: Math.max(1, Math.ceil(windowDays)),
+  };
+}
+
 /** The UTC dates (YYYY-MM-DD) of the usage window ending today, today included, oldest first. */
 export function usageWindowDates(now: Date, windowDays: number): string[] {
-  const days = Math.max(1, Math.ceil(windowDays));
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const { today, days } = usageWindow(now, windowDays);
   return Array.from({ length: days }, (_, i) =>
     new Date(today - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10),
   );
+}
+
+/** The first (oldest) date of the usage window: `usageWindowDates(now, windowDays)[0]`. */
+export function usageWindowStart(now: Date, windowDays: number): string {
+  const { today, days } = usageWindow(now, windowDays);
+  return new Date(today - (days - 1) * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** What the minimum age of a connector is measured on. */
@@ -61,7 +74,7 @@ export function archivalReasons(
       usage: input.usage,
       threshold: settings.minUsage,
       windowDays: settings.usageWindowDays,
-      windowStart: usageWindowDates(now, settings.usageWindowDays)[0]!,
+      windowStart: usageWindowStart(now, settings.usageWindowDays),
     });
   }
   const sinceRelease = now.getTime() - Date.parse(input.lastReleaseAt);

@@ -5,6 +5,7 @@ import {
   describeReasons,
   isOldEnough,
   usageWindowDates,
+  usageWindowStart,
   type ArchivalReason,
   type ArchivalSettings,
 } from '../../machines/archival-policy.js';
@@ -17,9 +18,9 @@ import type { Keys } from '../store/keys.js';
 import type { StoredConnector } from '../store/records.js';
 import type { UsageStore } from '../usage/usage-store.js';
 import { SweepLock } from './sweep-lock.js';
+import { SweepScan } from './sweep-scan.js';
 import type { SweepCandidate, SweepRecord, SweepStore } from './sweep-store.js';
 
-const LOAD_BATCH = 1000;
 const PARALLEL_DEPRECATIONS = 16;
 /** A connector changed under the sweep this often in a row is left for the next sweep. */
 const MAX_COMMIT_ATTEMPTS = 5;
@@ -39,6 +40,16 @@ export class SweepLockLostError extends LifecycleError {
   readonly status = 409;
   override readonly retryable = true;
 }
+
+/** A candidate judged again on fresh data, right before its commit. */
+type Judgement =
+  | { kind: 'skip'; detail: string }
+  | {
+      kind: 'candidate';
+      connector: StoredConnector;
+      usageStamp: string;
+      reasons: ArchivalReason[];
+    };
 
 /** Points where tests (or tracing) run code in the middle of a sweep. */
 export interface SweepHooks {
@@ -61,6 +72,10 @@ export interface SweepHooks {
  * and two sweeps never deprecate anything twice.
  */
 export class ArchivalSweeper {
+  private readonly scan: SweepScan;
+  /** the last usage window computed, by its first date */
+  private window: { start: string; dates: string[] } | null = null;
+
   constructor(
     private readonly deps: {
       redis: Redis;
@@ -75,7 +90,9 @@ export class ArchivalSweeper {
       /** the sweep lock's lifetime (default 60 s); renewed every third of it */
       lockTtlMs?: number;
     },
-  ) {}
+  ) {
+    this.scan = new SweepScan(deps.redis, deps.keys);
+  }
 
   private get settings(): ArchivalSettings {
     return this.deps.config.archival;
@@ -91,10 +108,7 @@ export class ArchivalSweeper {
   /** Why one connector should be archived, on its usage as stored now. */
   private async reasonsNow(connector: StoredConnector, now: Date): Promise<ArchivalReason[]> {
     const id = connector.context.id;
-    const totals = await this.deps.usage.totals(
-      [id],
-      usageWindowDates(now, this.settings.usageWindowDays),
-    );
+    const totals = await this.deps.usage.totals([id], this.windowDates(now));
     return archivalReasons(
       { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
       now,
@@ -146,7 +160,7 @@ export class ArchivalSweeper {
     lock: SweepLock,
   ): Promise<Pick<SweepRecord, 'scanned' | 'candidates' | 'summary'>> {
     const now = this.now();
-    const dates = usageWindowDates(now, this.settings.usageWindowDays);
+    const dates = this.windowDates(now);
     const communityIds = await this.deps.store.idsInState('community.active');
     const certifiedIds = await this.deps.store.idsInState('certified.active');
     const candidates: SweepCandidate[] = [];
@@ -155,32 +169,20 @@ export class ArchivalSweeper {
       ['community', communityIds],
       ['certified', certifiedIds],
     ] as const) {
-      for (let i = 0; i < ids.length; i += LOAD_BATCH) {
-        const loaded = (await this.deps.store.getMany(ids.slice(i, i + LOAD_BATCH))).filter(
-          (c): c is StoredConnector =>
-            c !== null &&
-            c.state === `${level}.active` &&
-            isOldEnough(
-              { createdAt: c.createdAt, activeSince: c.context.activeSince },
-              now,
-              this.settings,
-            ),
-        );
-        oldEnough += loaded.length;
-        const totals = await this.deps.usage.totals(
-          loaded.map((c) => c.context.id),
-          dates,
-        );
-        for (const c of loaded) {
+      for await (const batch of this.scan.batches(ids, dates)) {
+        for (const c of batch) {
+          const age = { createdAt: c.createdAt, activeSince: c.activeSince };
+          if (c.state !== `${level}.active` || !isOldEnough(age, now, this.settings)) continue;
+          oldEnough++;
           const reasons = archivalReasons(
-            { usage: totals.get(c.context.id) ?? 0, lastReleaseAt: c.context.lastReleaseAt },
+            { usage: c.usage, lastReleaseAt: c.lastReleaseAt },
             now,
             this.settings,
           );
           if (reasons.length === 0) continue;
           candidates.push({
-            connectorId: c.context.id,
-            name: c.context.name,
+            connectorId: c.id,
+            name: c.name,
             supportLevel: level,
             reasons,
             description: describeReasons(reasons),
@@ -191,21 +193,7 @@ export class ArchivalSweeper {
       }
     }
     await this.deps.hooks?.afterScan?.(candidates);
-    if (!record.dryRun) {
-      for (let i = 0; i < candidates.length; i += PARALLEL_DEPRECATIONS) {
-        if (lock.lost)
-          throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
-        await Promise.all(
-          candidates
-            .slice(i, i + PARALLEL_DEPRECATIONS)
-            .map((candidate) =>
-              sweepActionFor(candidate.supportLevel) === 'deprecate'
-                ? this.deprecate(record, candidate, lock)
-                : this.suggestReview(record, candidate),
-            ),
-        );
-      }
-    }
+    if (!record.dryRun) await this.act(record, candidates, lock);
     return {
       scanned: { community: communityIds.length, certified: certifiedIds.length, oldEnough },
       candidates,
@@ -221,18 +209,45 @@ export class ArchivalSweeper {
   }
 
   /**
-   * Deprecates a candidate if it still is one: judged again on fresh data, committed with a
+   * Deprecates or suggests a review for each candidate, PARALLEL_DEPRECATIONS at a time: the
+   * community candidates of a group are judged again together (one read for the group), then the
+   * group's commits run side by side. Nothing new starts once the lock is lost; when a candidate
+   * fails, the rest of its group ends and the first failure is thrown.
+   */
+  private async act(record: SweepRecord, candidates: SweepCandidate[], lock: SweepLock) {
+    for (let i = 0; i < candidates.length; i += PARALLEL_DEPRECATIONS) {
+      if (lock.lost) throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
+      const group = candidates.slice(i, i + PARALLEL_DEPRECATIONS);
+      const deprecations = group.filter((c) => sweepActionFor(c.supportLevel) === 'deprecate');
+      const judged = await this.judgeAgain(deprecations.map((c) => c.connectorId));
+      const results = await Promise.allSettled(
+        group.map((candidate) => {
+          const j = deprecations.indexOf(candidate);
+          return j >= 0
+            ? this.deprecate(record, candidate, lock, judged[j]!)
+            : this.suggestReview(record, candidate);
+        }),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  /**
+   * Deprecates a candidate if it still is one: `judged` on fresh data, committed with a
    * compare-and-set on its version and usage stamp, judged again when either moved.
    */
   private async deprecate(
     record: SweepRecord,
     candidate: SweepCandidate,
     lock: SweepLock,
+    judged: Judgement,
   ): Promise<void> {
     const id = candidate.connectorId;
+    let fresh = judged;
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       if (lock.lost) throw new SweepLockLostError('The archival sweep lost its lock; it stopped.');
-      const fresh = await this.judgeAgain(id);
+      if (attempt > 0) fresh = (await this.judgeAgain([id]))[0]!;
       if (fresh.kind === 'skip') {
         candidate.action = 'skipped';
         candidate.detail = fresh.detail;
@@ -274,37 +289,44 @@ export class ArchivalSweeper {
   }
 
   /**
-   * A candidate judged again with fresh data. The usage stamp is read first: a usage report after
-   * that read moves the stamp, so the commit's compare-and-set catches it.
+   * Candidates judged again with fresh data, in one round trip for their usage stamps and then one
+   * for their snapshots and usage. The stamps are read first: a usage report after that read moves
+   * the stamp, so the commit's compare-and-set catches it.
    */
-  private async judgeAgain(id: string): Promise<
-    | { kind: 'skip'; detail: string }
-    | {
-        kind: 'candidate';
-        connector: StoredConnector;
-        usageStamp: string;
-        reasons: ArchivalReason[];
-      }
-  > {
-    const usageStamp = await this.deps.usage.stamp(id);
-    const connector = await this.deps.store.get(id);
-    if (!connector) return { kind: 'skip', detail: 'no longer exists' };
-    if (connector.state !== 'community.active') {
-      return { kind: 'skip', detail: `no longer community.active (${connector.state})` };
-    }
+  private async judgeAgain(ids: string[]): Promise<Judgement[]> {
+    if (ids.length === 0) return [];
+    const stamps = await this.deps.usage.stamps(ids);
     const now = this.now();
-    const age = { createdAt: connector.createdAt, activeSince: connector.context.activeSince };
-    if (!isOldEnough(age, now, this.settings)) {
-      return { kind: 'skip', detail: `no longer old enough (counted from ${ageCountsFrom(age)})` };
-    }
-    const reasons = await this.reasonsNow(connector, now);
-    if (reasons.length === 0) {
-      return {
-        kind: 'skip',
-        detail: 'no longer a candidate: a release or usage report arrived after the scan',
-      };
-    }
-    return { kind: 'candidate', connector, usageStamp, reasons };
+    const [connectors, totals] = await Promise.all([
+      this.deps.store.getMany(ids),
+      this.deps.usage.totals(ids, this.windowDates(now)),
+    ]);
+    return ids.map((id, i) => {
+      const connector = connectors[i];
+      if (!connector) return { kind: 'skip', detail: 'no longer exists' };
+      if (connector.state !== 'community.active') {
+        return { kind: 'skip', detail: `no longer community.active (${connector.state})` };
+      }
+      const age = { createdAt: connector.createdAt, activeSince: connector.context.activeSince };
+      if (!isOldEnough(age, now, this.settings)) {
+        return {
+          kind: 'skip',
+          detail: `no longer old enough (counted from ${ageCountsFrom(age)})`,
+        };
+      }
+      const reasons = archivalReasons(
+        { usage: totals.get(id) ?? 0, lastReleaseAt: connector.context.lastReleaseAt },
+        now,
+        this.settings,
+      );
+      if (reasons.length === 0) {
+        return {
+          kind: 'skip',
+          detail: 'no longer a candidate: a release or usage report arrived after the scan',
+        };
+      }
+      return { kind: 'candidate', connector, usageStamp: stamps[i]!, reasons };
+    });
   }
 
   /**
@@ -334,6 +356,15 @@ export class ArchivalSweeper {
       candidate.action = 'skipped';
       candidate.detail = `no longer certified.active (${connector?.state ?? 'gone'})`;
     }
+  }
+
+  /** The usage window's dates on `now`'s UTC day (computed once a day, not once a candidate). */
+  private windowDates(now: Date): string[] {
+    const start = usageWindowStart(now, this.settings.usageWindowDays);
+    if (this.window?.start !== start) {
+      this.window = { start, dates: usageWindowDates(now, this.settings.usageWindowDays) };
+    }
+    return this.window.dates;
   }
 
   private now(): Date {

@@ -42,6 +42,20 @@ export class UsageStore {
     return (await this.redis.get(this.keys.usageStamp(connectorId))) ?? '0';
   }
 
+  /** The usage stamps of `connectorIds`, in their order, in one round trip per batch. */
+  async stamps(connectorIds: string[]): Promise<string[]> {
+    const stamps: string[] = [];
+    for (let i = 0; i < connectorIds.length; i += BATCH) {
+      const pipeline = this.redis.pipeline();
+      for (const id of connectorIds.slice(i, i + BATCH)) pipeline.get(this.keys.usageStamp(id));
+      for (const [err, value] of (await pipeline.exec()) ?? []) {
+        if (err) throw err;
+        stamps.push((value as string | null) ?? '0');
+      }
+    }
+    return stamps;
+  }
+
   /** Total activeConnections over `dates` for each connector, in bulk. */
   async totals(connectorIds: string[], dates: string[]): Promise<Map<string, number>> {
     const totals = new Map<string, number>();

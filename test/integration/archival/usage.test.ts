@@ -205,4 +205,22 @@ describe('POST /v1/usage', () => {
     const last = await svc.services.usage.forConnector(ids[99]!);
     expect(last[dates[99]!]).toEqual({ activeConnections: 99 + 99, syncs: 99 });
   });
+
+  it('stamps: one per connector in the order asked, 0 before any usage, moved by every upsert', async () => {
+    const [a, b] = [registration(), registration()];
+    await register(svc.api, a);
+    await register(svc.api, b);
+    const store = svc.services.usage;
+    expect(await store.stamps([])).toEqual([]);
+    expect(await store.stamps([a.id, b.id])).toEqual(['0', '0']);
+    await postUsage(svc.api, [usage(a.id, 1), usage(a.id, 2, utcDate(-1))]);
+    const [stampA, stampB] = await store.stamps([a.id, b.id]);
+    expect(stampA).not.toBe('0');
+    expect(stampB).toBe('0');
+    expect(await store.stamps([b.id, a.id, a.id])).toEqual(['0', stampA, stampA]);
+    expect(await store.stamp(a.id)).toBe(stampA);
+    await postUsage(svc.api, [usage(a.id, 1)]);
+    const [again] = await store.stamps([a.id]);
+    expect(again).not.toBe(stampA);
+  });
 });

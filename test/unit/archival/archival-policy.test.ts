@@ -6,6 +6,7 @@ import {
   ageCountsFrom,
   isOldEnough,
   usageWindowDates,
+  usageWindowStart,
   type ArchivalSettings,
 } from '../../../machines/archival-policy.js';
 
@@ -21,6 +22,27 @@ const NOW = new Date('2026-03-15T12:00:00.000Z');
 function daysBefore(now: Date, days: number): string {
   return new Date(now.getTime() - days * DAY_MS).toISOString();
 }
+
+describe('usageWindowStart', () => {
+  it('is the first date of usageWindowDates, across month, leap-day and year ends', () => {
+    const nows = [
+      NOW,
+      new Date('2024-03-01T06:00:00Z'),
+      new Date('2025-03-01T06:00:00Z'),
+      new Date('2026-01-01T00:00:00Z'),
+      new Date('2026-03-15T23:59:59.999Z'),
+      new Date('2026-03-15T20:30:00-04:00'),
+    ];
+    for (const now of nows) {
+      for (const days of [0, 0.0001, 1, 1.2, 2, 30, 365]) {
+        expect(usageWindowStart(now, days), `${now.toISOString()} ${days}`).toBe(
+          usageWindowDates(now, days)[0],
+        );
+      }
+    }
+    expect(usageWindowStart(NOW, 30)).toBe('2026-02-14');
+  });
+});
 
 describe('usageWindowDates', () => {
   it('ends today (UTC), today included, oldest first, with one date per day', () => {

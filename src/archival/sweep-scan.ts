@@ -1,0 +1,93 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from '../store/keys.js';
+import { LuaCommand } from '../store/lua-command.js';
+import type { ConnectorRecord } from '../store/records.js';
+import { migrateRecord } from '../store/snapshot-migrations.js';
+
+/**
+ * Reads a batch of connectors for the sweep's scan: for each connector (KEYS: its connector hash,
+ * then its usage hash, pair after pair) its snapshot JSON (false when it is gone) and its total
+ * activeConnections over the dates in ARGV, summed inside Redis. Returns {doc, total, doc, total, …}.
+ */
+const SCAN_BATCH = new LuaCommand('sweep-scan-batch');
+
+/** Connectors per script call: one call keeps Redis busy for a few milliseconds at most. */
+const SCRIPT_BATCH = 250;
+/** Connectors per round trip (SCRIPT_BATCH-sized calls in one pipeline). */
+const ROUND_TRIP_BATCH = 1000;
+
+/** One connector as the scan sees it: what the archival policy judges, and nothing more. */
+export interface ScannedConnector {
+  id: string;
+  name: string;
+  state: string;
+  createdAt: string;
+  activeSince: string | undefined;
+  lastReleaseAt: string;
+  /** total activeConnections over the usage window */
+  usage: number;
+}
+
+/**
+ * The archival sweep's bulk read: connectors and their usage totals in large pipelined batches,
+ * the totals computed inside Redis (one number per connector crosses the wire instead of a value
+ * per day). Yields one batch at a time and reads the next batch while the caller judges this one,
+ * so only about two batches are ever held in memory.
+ */
+export class SweepScan {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  /** The connectors of `ids` that still exist, batch after batch, with usage over `dates`. */
+  async *batches(ids: readonly string[], dates: string[]): AsyncGenerator<ScannedConnector[]> {
+    let next = 0;
+    const read = (): Promise<ScannedConnector[]> | null => {
+      if (next >= ids.length) return null;
+      const batch = ids.slice(next, next + ROUND_TRIP_BATCH);
+      next += batch.length;
+      const reading = this.read(batch, dates);
+      // Awaited below; this only keeps a failure from counting as unhandled if the caller stops.
+      reading.catch(() => undefined);
+      return reading;
+    };
+    for (let reading = read(); reading;) {
+      const batch = await reading;
+      reading = read();
+      yield batch;
+    }
+  }
+
+  private async read(ids: string[], dates: string[]): Promise<ScannedConnector[]> {
+    const calls: { keys: string[]; args: string[] }[] = [];
+    for (let i = 0; i < ids.length; i += SCRIPT_BATCH) {
+      const keys: string[] = [];
+      for (const id of ids.slice(i, i + SCRIPT_BATCH)) {
+        keys.push(this.keys.connector(id), this.keys.usage(id));
+      }
+      calls.push({ keys, args: dates });
+    }
+    const replies = await SCAN_BATCH.runMany(this.redis, calls);
+    const scanned: ScannedConnector[] = [];
+    for (const reply of replies) {
+      if (reply instanceof Error) throw reply;
+      const values = reply as (string | number | null)[];
+      for (let j = 0; j < values.length; j += 2) {
+        const doc = values[j];
+        if (typeof doc !== 'string') continue;
+        const record = migrateRecord(JSON.parse(doc) as ConnectorRecord);
+        scanned.push({
+          id: record.context.id,
+          name: record.context.name,
+          state: record.state,
+          createdAt: record.createdAt,
+          activeSince: record.context.activeSince,
+          lastReleaseAt: record.context.lastReleaseAt,
+          usage: Number(values[j + 1]),
+        });
+      }
+    }
+    return scanned;
+  }
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usageWindowDates } from '../../../machines/archival-policy.js';
+import { SweepScan, type ScannedConnector } from '../../../src/archival/sweep-scan.js';
+import { registration, startTestService, type TestService } from '../../support/harness.js';
+import { register } from '../../support/api-helpers.js';
+import { BASE_ENV } from './helpers.js';
+
+/** The sweep's bulk read (Lua, totals inside Redis) against the stores' own reads. */
+describe('SweepScan', () => {
+  let svc: TestService;
+
+  beforeAll(async () => {
+    svc = await startTestService({ env: BASE_ENV, roles: ['api'] });
+  });
+  afterAll(async () => {
+    await svc?.cleanup();
+  });
+
+  async function scanAll(ids: string[], dates: string[]): Promise<ScannedConnector[][]> {
+    const scan = new SweepScan(svc.services.redis, svc.services.keys);
+    const batches: ScannedConnector[][] = [];
+    for await (const batch of scan.batches(ids, dates)) batches.push(batch);
+    return batches;
+  }
+
+  it('reads what the policy needs and the same usage totals as UsageStore, across batches', async () => {
+    const now = new Date();
+    const dates = usageWindowDates(now, 30);
+    const [a, b, c] = [registration(), registration(), registration()];
+    for (const body of [a, b, c]) await register(svc.api, body);
+    await svc.services.usage.upsert([
+      // multi-digit and large values, a zero, days outside the window on both sides
+      { connectorId: a.id, date: dates[0]!, activeConnections: 1_000_000_000, syncs: 3 },
+      { connectorId: a.id, date: dates[29]!, activeConnections: 12, syncs: 96 },
+      { connectorId: a.id, date: dates[15]!, activeConnections: 0, syncs: 0 },
+      { connectorId: a.id, date: '2020-01-01', activeConnections: 500, syncs: 1 },
+      { connectorId: b.id, date: dates[3]!, activeConnections: 7, syncs: 70 },
+      { connectorId: b.id, date: '2999-12-31', activeConnections: 900, syncs: 1 },
+    ]);
+    // Connectors that do not exist around them: a, b and c land in different script calls and
+    // round trips, and the missing ones are left out.
+    const missing = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => `source-missing-${from + i}`);
+    const ids = [...missing(0, 300), a.id, ...missing(300, 900), b.id, c.id, ...missing(1200, 10)];
+
+    const batches = await scanAll(ids, dates);
+    expect(batches.map((batch) => batch.length)).toEqual([1, 2]);
+    const scanned = batches.flat();
+    const expected = await svc.services.usage.totals([a.id, b.id, c.id], dates);
+    expect(expected.get(a.id)).toBe(1_000_000_012);
+    for (const id of [a.id, b.id, c.id]) {
+      const stored = (await svc.services.store.get(id))!;
+      expect(scanned.find((s) => s.id === id)).toEqual({
+        id,
+        name: stored.context.name,
+        state: stored.state,
+        createdAt: stored.createdAt,
+        activeSince: stored.context.activeSince,
+        lastReleaseAt: stored.context.lastReleaseAt,
+        usage: expected.get(id),
+      });
+    }
+    expect(scanned.map((s) => s.usage)).toEqual([1_000_000_012, 7, 0]);
+  });
+
+  it('yields nothing for no ids', async () => {
+    expect(await scanAll([], usageWindowDates(new Date(), 30))).toEqual([]);
+  });
+});
