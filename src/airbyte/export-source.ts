@@ -3,6 +3,7 @@ import type {
   AirbyteFields,
   ArchiveInfo,
   BreakingChange,
+  ConnectorIdentity,
   ConnectorType,
   Deprecation,
   ReleaseStage,
@@ -14,15 +15,7 @@ import type { StoredConnector } from '../store/records.js';
  * What the Airbyte exports (registry.json, metadata.yaml) are made from, and the defaults that keep
  * a connector without Airbyte fields valid against Airbyte's schemas (SPEC §11).
  */
-export interface ExportSource extends AirbyteFields {
-  id: string;
-  type: ConnectorType;
-  definitionId: string;
-  name: string;
-  dockerRepository: string;
-  dockerImageTag: string;
-  language: string | null;
-  cdkVersion: string | null;
+export interface ExportSource extends ConnectorIdentity, AirbyteFields {
   supportLevel: SupportLevel;
   breakingChanges: Record<string, BreakingChange>;
   deprecation: Deprecation | null;

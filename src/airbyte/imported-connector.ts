@@ -5,8 +5,8 @@ import {
   RELEASE_STAGES,
   type AirbyteFields,
   type BreakingChange,
+  type ConnectorIdentity,
   type ConnectorSubtype,
-  type ConnectorType,
   type ReleaseStage,
   type SupportLevel,
 } from '../../machines/connector-types.js';
@@ -16,20 +16,14 @@ import { asObject, type ExportSource } from './export-source.js';
 export type ImportFormat = 'metadata' | 'registry';
 export type ImportedSupportLevel = 'certified' | 'community' | 'archived';
 
-/** What an Airbyte document (a metadata.yaml or a registry entry) says about a connector. */
-export interface ImportedConnector extends AirbyteFields {
+/**
+ * What an Airbyte document (a metadata.yaml or a registry entry) says about a connector. Its `id` is
+ * the last segment of dockerRepository.
+ */
+export interface ImportedConnector extends ConnectorIdentity, AirbyteFields {
   format: ImportFormat;
-  /** the last segment of dockerRepository */
-  id: string;
-  type: ConnectorType;
-  definitionId: string;
-  name: string;
-  dockerRepository: string;
-  dockerImageTag: string;
   /** null: the document names none */
   supportLevel: ImportedSupportLevel | null;
-  language: string | null;
-  cdkVersion: string | null;
   /** as stored: ISO deadlines */
   breakingChanges: Record<string, BreakingChange>;
   /** the source location an archived document names, if any */
