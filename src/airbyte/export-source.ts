@@ -60,6 +60,26 @@ export function tagsOf(source: ExportSource): string[] {
   return [...tags, `language:${source.language}`];
 }
 
+/**
+ * The fields both exports (metadata.yaml's `data` and a registry entry) write alike, with Airbyte's
+ * defaults for what is unknown. A custom connector has no supportLevel (Airbyte has no such level).
+ */
+export function exportedFields(source: ExportSource, options: ExportOptions) {
+  const tags = tagsOf(source);
+  return {
+    name: source.name,
+    dockerRepository: source.dockerRepository,
+    dockerImageTag: source.dockerImageTag,
+    documentationUrl: documentationUrlOf(source, options),
+    releaseStage: releaseStageOf(source),
+    license: source.license ?? options.defaultLicense,
+    githubIssueLabel: source.githubIssueLabel ?? source.id,
+    ...(source.supportLevel !== 'custom' ? { supportLevel: source.supportLevel } : {}),
+    ...(tags.length > 0 ? { tags } : {}),
+    ...(source.releaseDate ? { releaseDate: source.releaseDate } : {}),
+  };
+}
+
 const PLAIN_VERSION = /^\d+\.\d+\.\d+$/;
 
 export interface ExportedBreakingChange {
