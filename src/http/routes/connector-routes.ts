@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import type { ApiEventInput } from '../../lifecycle/lifecycle-service.js';
-import { NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.js';
+import { PreconditionFailedError, ValidationError } from '../../errors.js';
 import type { AppServices } from '../../app-services.js';
 import { ApiRouter } from '../api-router.js';
 import { principalOf } from '../auth-middleware.js';
-import { connectorEtag, connectorView, etagMatches, parseIfMatch } from '../connector-view.js';
+import { connectorEtag, connectorView, parseIfMatch } from '../connector-view.js';
+import { notModified, notModifiedResponse } from '../not-modified.js';
 import { AcceptanceRunList } from '../contract/acceptance-run.js';
 import { Connector, ConnectorPage } from '../contract/connector.js';
 import { EVENT_EXAMPLES, EventRequest } from '../contract/event-requests.js';
@@ -123,21 +124,13 @@ export function connectorRoutes(s: AppServices): ApiRouter {
       headers: IfNoneMatchHeader,
       responses: {
         200: { description: 'The connector.', schema: Connector, headers: ['ETag'] },
-        304: {
-          description: 'Not modified: `If-None-Match` names the current `ETag` (no body).',
-          headers: ['ETag'],
-        },
+        304: notModifiedResponse,
       },
       problems: noConnector,
     },
     async (req, res) => {
       const connector = await s.store.require(req.params.id as string);
-      const etag = connectorEtag(connector);
-      res.set('ETag', etag);
-      if (etagMatches(req.get('if-none-match'), etag)) {
-        res.status(304).end();
-        return;
-      }
+      if (notModified(req, res, connectorEtag(connector))) return;
       res.json(view(connector));
     },
   );
@@ -227,8 +220,7 @@ export function connectorRoutes(s: AppServices): ApiRouter {
     },
     async (req, res) => {
       const id = req.params.id as string;
-      if (!(await s.store.get(id)))
-        throw new NotFoundError(`No connector with id "${id}".`, { id });
+      await s.store.require(id);
       res.json({ items: await s.store.history(id) });
     },
   );
@@ -248,8 +240,7 @@ export function connectorRoutes(s: AppServices): ApiRouter {
     },
     async (req, res) => {
       const id = req.params.id as string;
-      if (!(await s.store.get(id)))
-        throw new NotFoundError(`No connector with id "${id}".`, { id });
+      await s.store.require(id);
       res.json({ items: await s.store.runs(id) });
     },
   );
