@@ -33,6 +33,13 @@ function decodeCursor(cursor: string): string {
 }
 
 const noConnector = { 404: ['No connector with this id (`NOT_FOUND`).'] };
+/** What the reads of one connector (`/connectors/:id…`) have in common. */
+const connectorRead = {
+  tag: 'connectors',
+  access: { kind: 'role', role: 'reader' },
+  params: ConnectorIdParams,
+  problems: noConnector,
+} as const;
 
 export function connectorRoutes(s: AppServices): ApiRouter {
   const api = new ApiRouter();
@@ -115,18 +122,15 @@ export function connectorRoutes(s: AppServices): ApiRouter {
     '/connectors/:id',
     {
       operationId: 'getConnector',
-      tag: 'connectors',
+      ...connectorRead,
       summary: 'Get a connector',
       description:
         'The connector, with the events it accepts now (`allowedEvents`). The `ETag` header (`"v<version>"`) can be sent back as `If-Match` on an event, or as `If-None-Match` here.',
-      access: { kind: 'role', role: 'reader' },
-      params: ConnectorIdParams,
       headers: IfNoneMatchHeader,
       responses: {
         200: { description: 'The connector.', schema: Connector, headers: ['ETag'] },
         304: notModifiedResponse,
       },
-      problems: noConnector,
     },
     async (req, res) => {
       const connector = await s.store.require(req.params.id as string);
@@ -209,14 +213,11 @@ export function connectorRoutes(s: AppServices): ApiRouter {
     '/connectors/:id/history',
     {
       operationId: 'getConnectorHistory',
-      tag: 'connectors',
+      ...connectorRead,
       summary: "A connector's history",
       description:
         'Every accepted event (API and internal: acceptance results, `ARCHIVE_DUE`, breaking-change reminders `REMINDER_DUE`, review suggestions `SUGGEST_REVIEW`), oldest first, with the transition it made.',
-      access: { kind: 'role', role: 'reader' },
-      params: ConnectorIdParams,
       responses: { 200: { description: 'The history.', schema: HistoryList } },
-      problems: noConnector,
     },
     async (req, res) => {
       const id = req.params.id as string;
@@ -229,14 +230,11 @@ export function connectorRoutes(s: AppServices): ApiRouter {
     '/connectors/:id/acceptance-runs',
     {
       operationId: 'listAcceptanceRuns',
-      tag: 'connectors',
+      ...connectorRead,
       summary: "A connector's acceptance-test runs",
       description:
         'The acceptance-test runs of the connector with their status, test counts, exit code and the tail of their output.',
-      access: { kind: 'role', role: 'reader' },
-      params: ConnectorIdParams,
       responses: { 200: { description: 'The runs.', schema: AcceptanceRunList } },
-      problems: noConnector,
     },
     async (req, res) => {
       const id = req.params.id as string;
