@@ -97,34 +97,6 @@ export async function waitForFiredTimers(
   );
 }
 
-/**
- * Fires a connector's archiveDue timers now rather than after their delay: waits until the outbox
- * relay has scheduled them (delayed in BullMQ), then promotes them. Move the service's clock past
- * their archiveAt first, or the timer worker puts them back. `archiveAt`: only that timer.
- */
-export async function promoteTimers(
-  svc: TestService,
-  connectorId: string,
-  archiveAt?: string,
-): Promise<void> {
-  const queue = svc.services.queues.get('timers');
-  const jobs = await waitFor(
-    async () => {
-      const delayed = (await queue.getJobs(['delayed'])).filter((j) => {
-        const data = j.data as { connectorId?: string; timer?: string; archiveAt?: string };
-        return (
-          data.connectorId === connectorId &&
-          data.timer === 'archiveDue' &&
-          (archiveAt === undefined || data.archiveAt === archiveAt)
-        );
-      });
-      return delayed.length > 0 ? delayed : undefined;
-    },
-    { what: `the archiveDue timer of ${connectorId} to be scheduled` },
-  );
-  for (const job of jobs) await job.promote();
-}
-
 /** Waits until `ms` have passed since `since` (polling, no fixed sleep). */
 export async function waitUntilElapsed(since: number, ms: number): Promise<void> {
   await waitFor(() => Date.now() - since >= ms, {

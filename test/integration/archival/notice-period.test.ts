@@ -14,7 +14,6 @@ import {
   runSweep,
   usage,
   waitForFiredTimers,
-  promoteTimers,
   BASE_ENV,
 } from './helpers.js';
 import {
@@ -24,6 +23,7 @@ import {
   getConnector,
   historyOf,
   historyTypes,
+  promoteTimers,
   register,
   subscribe,
   waitForCatalog,
@@ -218,7 +218,9 @@ describe('notice period: ARCHIVE_DUE from the durable timer', () => {
 
     // the first timer fires (after SHORT_NOTICE_DAYS) and finds a deprecation with another archiveAt
     clock.advance(Date.parse(first.body.deprecation.archiveAt as string) - now());
-    await promoteTimers(svc, body.id, first.body.deprecation.archiveAt as string);
+    await promoteTimers(svc, body.id, {
+      archiveAt: first.body.deprecation.archiveAt as string,
+    });
     const fired = await waitForFiredTimers(svc, body.id);
     expect(fired).toEqual([
       { archiveAt: first.body.deprecation.archiveAt, returnvalue: { applied: 'stale' } },
