@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { CLI_BUNDLE } from '../../support/cli-bundle.js';
 import {
   ADMIN_TOKEN,
   startTestService,
@@ -25,14 +26,15 @@ export interface CliResult {
 }
 
 /**
- * Runs `lifecycle` as a user would from a checkout (`node --import tsx cli/main.ts`), in its own
- * process, asynchronously: the service under test runs in this process and must keep serving.
+ * Runs `lifecycle` in its own process, from cli/main.ts bundled once per test run
+ * (test/support/global-cli-build.ts), asynchronously: the service under test runs in this process
+ * and must keep serving.
  */
 export async function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+  const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
