@@ -8,7 +8,9 @@ import { sweepProcessor } from '../workers/sweep-worker.js';
 import { timerProcessor } from '../workers/timer-worker.js';
 import type { AppServices } from './app-services.js';
 import { QUEUES, type QueueKey } from './jobs/job-catalog.js';
+import { SubscriptionIndex } from './notifications/subscription-index.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
+import { batchJobs, needsSubscriptions } from './outbox/relay-batch.js';
 import { toError } from './errors.js';
 
 export interface WorkerRuntimeOptions {
@@ -33,6 +35,7 @@ export class WorkerRuntime {
     private readonly s: AppServices,
     private readonly options: WorkerRuntimeOptions,
   ) {
+    const subscriptions = new SubscriptionIndex(s.subscriptions);
     this.relay = new OutboxRelay(
       s.connect(),
       s.keys.outbox(),
@@ -43,6 +46,12 @@ export class WorkerRuntime {
         clock: s.clock,
         deadLetterKey: s.keys.outboxDeadLetters(),
         onDeadLetter: (reason) => s.metrics.outboxDeadLetters.inc({ reason }),
+        batch: async (planned) =>
+          batchJobs(
+            planned,
+            needsSubscriptions(planned) ? await subscriptions.current() : [],
+            s.config.webhooks,
+          ),
         ...(options.relayClaimIdleMs !== undefined
           ? { claimIdleMs: options.relayClaimIdleMs }
           : {}),

@@ -25,20 +25,32 @@ export class CatalogService {
 
   /** Brings one connector's catalog entry up to date; returns the catalog version. */
   async refresh(connectorId: string): Promise<number> {
-    const connector = await this.store.get(connectorId);
-    if (!connector) return this.version();
-    const entry = toCatalogEntry(connector);
-    const version = (await UPSERT_CATALOG_ENTRY.run(
-      this.redis,
-      [this.keys.catalogEntries(), this.keys.catalogMeta()],
-      [
-        connectorId,
-        connector.version,
-        entry ? JSON.stringify(entry) : '',
-        new Date().toISOString(),
-      ],
-    )) as number;
-    return Number(version);
+    return this.refreshMany([connectorId]);
+  }
+
+  /**
+   * Brings the catalog entries of these connectors up to date: one pipelined read of their
+   * snapshots, one pipelined upsert per entry; returns the catalog version after.
+   */
+  async refreshMany(connectorIds: readonly string[]): Promise<number> {
+    const ids = [...new Set(connectorIds)];
+    const connectors = await this.store.getMany(ids);
+    const at = new Date().toISOString();
+    const calls = ids.flatMap((id, i) => {
+      const connector = connectors[i];
+      if (!connector) return [];
+      const entry = toCatalogEntry(connector);
+      return [
+        {
+          keys: [this.keys.catalogEntries(), this.keys.catalogMeta()],
+          args: [id, connector.version, entry ? JSON.stringify(entry) : '', at],
+        },
+      ];
+    });
+    if (calls.length === 0) return this.version();
+    const replies = await UPSERT_CATALOG_ENTRY.runMany(this.redis, calls);
+    for (const reply of replies) if (reply instanceof Error) throw reply;
+    return Math.max(...replies.map(Number));
   }
 
   async version(): Promise<number> {

@@ -11,30 +11,56 @@ declare module 'express-serve-static-core' {
     requestId: string;
     /** the raw request body, as received (for idempotency fingerprints) */
     rawBody?: Buffer;
+    /** looks the request's token up again, past the token cache (./admission.ts) */
+    reauthenticate?: () => Promise<void>;
+    /** the connector the admission check read in its round trip (./admission.ts) */
+    prefetched?: { id: string; raw: [version: string | null, doc: string | null] };
   }
 }
 
 /**
  * `Authorization: Bearer <token>` → res.locals.principal, or 401 for a present but bad token; such
- * a failure counts against the client address (a missing header does not).
+ * a failure counts against the client address (a missing header does not), and an address locked
+ * out by failures gets 429 instead, whether its token is right or wrong.
+ *
+ * `cached`: known tokens are answered from the process's token cache; the admission check that
+ * follows (./admission.ts) reads the tokens' version and calls `res.locals.reauthenticate` when it
+ * moved.
  */
-export function authenticate(tokens: TokenStore, failures: AuthFailureLimit): RequestHandler {
+export function authenticate(
+  tokens: TokenStore,
+  failures: AuthFailureLimit,
+  { cached = false } = {},
+): RequestHandler {
+  const fail = async (req: Request, res: Response, challenge: string, message: string) => {
+    const address = clientAddress(req);
+    const retryAfter = await failures.lockedOutFor(address);
+    if (retryAfter !== null) failures.refuse(res, retryAfter);
+    await failures.recordFailure(address);
+    res.set('WWW-Authenticate', challenge);
+    throw new UnauthorizedError(message);
+  };
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     if (header === undefined) return next();
     const token = tokenFromHeader(header.trim());
     if (!token) {
-      await failures.recordFailure(clientAddress(req));
-      res.set('WWW-Authenticate', 'Bearer');
-      throw new UnauthorizedError('The Authorization header must be "Bearer <token>".');
+      return fail(req, res, 'Bearer', 'The Authorization header must be "Bearer <token>".');
     }
-    const principal = await tokens.authenticate(token);
+    const principal = await tokens.authenticate(token, { cached });
     if (!principal) {
-      await failures.recordFailure(clientAddress(req));
-      res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-      throw new UnauthorizedError('The token is unknown or revoked.');
+      return fail(req, res, 'Bearer error="invalid_token"', 'The token is unknown or revoked.');
     }
     res.locals.principal = principal;
+    if (cached) {
+      res.locals.reauthenticate = async () => {
+        const fresh = await tokens.authenticate(token);
+        if (!fresh) {
+          await fail(req, res, 'Bearer error="invalid_token"', 'The token is unknown or revoked.');
+        }
+        res.locals.principal = fresh!;
+      };
+    }
     next();
   };
 }

@@ -2,13 +2,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AppServices } from '../app-services.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
 import { AuthFailureLimit, refuseLockedOutClients } from './auth-failure-limit.js';
+import { admission } from './admission.js';
 import { authenticate, requireBearer, requireRole } from './auth-middleware.js';
 import { BODY_LIMIT_OVERRIDES, DEFAULT_BODY_LIMIT } from './body-limits.js';
 import { DASHBOARD_PATH, dashboard } from './dashboard.js';
 import { idempotency } from './idempotency.js';
 import { ApiReference } from './openapi.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
-import { rateLimit } from './rate-limit.js';
 import { requestLogging } from './request-logging.js';
 import { securityHeaders } from './security-headers.js';
 import { problemHandler, sendProblem } from './problem.js';
@@ -82,8 +82,13 @@ export function createApp(s: AppServices): express.Express {
   );
 
   const v1 = express.Router();
-  v1.use(authenticate(s.tokens, authFailures));
-  v1.use(rateLimit(s.redis, s.keys, s.config.rateLimitPerMinute, now));
+  v1.use(authenticate(s.tokens, authFailures, { cached: true }));
+  v1.use(
+    admission(s.redis, s.keys, s.tokens, authFailures, {
+      perMinute: s.config.rateLimitPerMinute,
+      now,
+    }),
+  );
   v1.use(idempotency(s.redis, s.keys));
   v1.use(reference.mount('/v1', catalogRoutes(s)));
   v1.use(reference.mount('/v1', tokenRoutes(s)));

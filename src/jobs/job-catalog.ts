@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { NOTIFICATION_TYPES } from '../../machines/notification-types.js';
@@ -8,7 +9,19 @@ import type { OutboxEntry } from '../store/records.js';
  * One place for every queue: its name, the schema of its payload, and its retry settings, so that
  * producers (the outbox relay) and processors (workers/) are typed from the same definitions.
  */
-export const catalogJob = z.object({ connectorId: z.string(), requestId: z.string().optional() });
+/**
+ * A catalog refresh of one or more connectors (the relay coalesces the refreshes of one batch into
+ * one job); the single-connector shape of earlier versions is still read.
+ */
+export const catalogJob = z.union([
+  z.object({ connectorIds: z.array(z.string()).min(1), requestId: z.string().optional() }),
+  z
+    .object({ connectorId: z.string(), requestId: z.string().optional() })
+    .transform(({ connectorId, requestId }) => ({
+      connectorIds: [connectorId],
+      ...(requestId !== undefined ? { requestId } : {}),
+    })),
+]);
 
 export const notificationJob = z.object({
   /** stable event id: every receiver drops duplicates by it */
@@ -140,7 +153,7 @@ export const EFFECT_JOBS: { [K in EffectKind]: EffectJob<K> } = {
     name: () => 'refresh',
     jobId: (entry) => entry.id,
     data: (entry) =>
-      ({ connectorId: entry.connectorId, ...withRequestId(entry) }) satisfies CatalogJob,
+      ({ connectorIds: [entry.connectorId], ...withRequestId(entry) }) satisfies CatalogJob,
   },
   notify: {
     queue: 'notifications',
@@ -198,6 +211,22 @@ export const EFFECT_JOBS: { [K in EffectKind]: EffectJob<K> } = {
     at: (effect) => effect.at,
   },
 };
+
+/**
+ * The catalog refreshes of one relay batch as one job: the connectors of all of them. Its id is
+ * deterministic for the same set of refreshes (a re-relayed batch adds nothing twice), and differs
+ * for any other set (a regrouped batch is never mistaken for one already added). A lone refresh
+ * keeps its own job.
+ */
+export function coalesceCatalogJobs(jobs: PlannedJob[]): PlannedJob {
+  const [first] = jobs;
+  if (!first) throw new Error('coalesceCatalogJobs needs at least one job');
+  if (jobs.length === 1) return first;
+  const ids = jobs.map((j) => j.opts.jobId ?? '').sort();
+  const connectorIds = [...new Set(jobs.flatMap((j) => (j.data as CatalogJob).connectorIds))];
+  const jobId = `catalog-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32)}`;
+  return plan('catalog', first.name, jobId, { connectorIds } satisfies CatalogJob);
+}
 
 /** The BullMQ job that carries out one outbox entry; its id is deterministic. */
 export function jobForOutboxEntry(entry: OutboxEntry, now = Date.now()): PlannedJob {

@@ -4,7 +4,7 @@ import { LuaCommand } from '../store/lua-command.js';
  * Creates a subscription unless its owner already holds the maximum (SPEC §5), in one atomic step:
  * concurrent creates by one subject cannot pass the limit together.
  *
- * KEYS: 1 subscriptions hash
+ * KEYS: 1 subscriptions hash, 2 subscriptions version (incremented on a create)
  * ARGV: 1 owner, 2 limit, 3 subscription id, 4 subscription JSON
  * Returns {1, count after} or {0, count}.
  */

@@ -83,7 +83,7 @@ export class SubscriptionStore {
     const limit = this.maxPerOwner;
     const [created] = (await CREATE_SUBSCRIPTION.run(
       this.redis,
-      [this.keys.subscriptions()],
+      [this.keys.subscriptions(), this.keys.subscriptionsVersion()],
       [subscription.owner, limit, subscription.id, JSON.stringify(subscription)],
     )) as [number, number];
     if (created !== 1) {
@@ -107,7 +107,13 @@ export class SubscriptionStore {
       .multi()
       .hdel(this.keys.subscriptions(), id)
       .del(this.keys.deliveries(id))
+      .incr(this.keys.subscriptionsVersion())
       .exec();
+  }
+
+  /** Moves on with every create and delete (SubscriptionIndex reloads then). */
+  async version(): Promise<string> {
+    return (await this.redis.get(this.keys.subscriptionsVersion())) ?? '0';
   }
 
   async all(): Promise<Subscription[]> {

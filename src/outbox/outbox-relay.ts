@@ -18,6 +18,11 @@ export interface OutboxRelayOptions {
   deadLetterKey?: string;
   /** called for each entry moved to the dead-letter stream (the metric) */
   onDeadLetter?: (reason: PoisonReason) => void;
+  /**
+   * The jobs a batch adds, from the jobs its entries planned (see ./relay-batch.ts: notifications
+   * fanned out to deliveries, catalog refreshes coalesced); by default, as planned.
+   */
+  batch?: (planned: PlannedJob[]) => Promise<PlannedJob[]>;
 }
 
 /** How much of a poison entry's text the log line shows (the dead-letter stream keeps it all). */
@@ -165,7 +170,8 @@ export class OutboxRelay {
       if (planned.ok) jobs.push(planned.job);
       else dead.push({ id, fields, reason: planned.reason, detail: planned.detail });
     }
-    if (jobs.length > 0) await this.queues.add(jobs);
+    const batch = this.options.batch ? await this.options.batch(jobs) : jobs;
+    if (batch.length > 0) await this.queues.add(batch);
     const ids = entries.map(([id]) => id);
     const tx = this.redis.multi();
     for (const entry of dead) {
@@ -201,7 +207,10 @@ export class OutboxRelay {
         'outbox entry cannot be relayed: moved to the dead-letter stream',
       );
     }
-    this.logger.debug({ count: jobs.length, dead: dead.length }, 'relayed outbox entries');
+    this.logger.debug(
+      { entries: jobs.length, jobs: batch.length, dead: dead.length },
+      'relayed outbox entries',
+    );
     return entries.length;
   }
 }

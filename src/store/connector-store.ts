@@ -161,8 +161,20 @@ export class ConnectorStore {
     return version && doc ? this.decode(version, doc) : null;
   }
 
-  async require(id: string): Promise<StoredConnector> {
-    const found = await this.get(id);
+  /**
+   * The connector, or 404. `prefetched`: the connector's `version` and `doc` as the caller already
+   * read them in a round trip of its own (used when it is this connector's).
+   */
+  async require(
+    id: string,
+    prefetched?: { id: string; raw: [version: string | null, doc: string | null] },
+  ): Promise<StoredConnector> {
+    const found =
+      prefetched?.id === id
+        ? prefetched.raw[0] && prefetched.raw[1]
+          ? this.decode(prefetched.raw[0], prefetched.raw[1])
+          : null
+        : await this.get(id);
     if (!found) throw new NotFoundError(`No connector with id "${id}".`, { id });
     return found;
   }

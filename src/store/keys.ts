@@ -56,6 +56,11 @@ export class Keys {
   subscriptions(): string {
     return `${this.prefix}:subscriptions`;
   }
+
+  /** bumped by every subscription change: processes that keep an index of them reload on a move */
+  subscriptionsVersion(): string {
+    return `${this.prefix}:subscriptions:version`;
+  }
   deliveries(subscriptionId: string): string {
     return `${this.prefix}:deliveries:${subscriptionId}`;
   }
@@ -75,6 +80,10 @@ export class Keys {
   }
   sweepLock(): string {
     return `${this.prefix}:sweep-lock`;
+  }
+  /** bumped by every token create and revoke: processes drop their token cache on a move */
+  tokensVersion(): string {
+    return `${this.prefix}:tokens:version`;
   }
   rateLimit(who: string, window: number): string {
     return `${this.prefix}:ratelimit:${who}:${window}`;

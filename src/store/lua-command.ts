@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
  * The Lua scripts live as files in ./lua/ (the build copies them next to the compiled code, see
@@ -52,7 +52,27 @@ export class LuaCommand {
     return replies.map(([err, value]) => err ?? value);
   }
 
-  private defineOn(redis: Redis): void {
+  /**
+   * Adds one call of the script to `pipeline`, a pipeline of `redis` made after `defineOn(redis)`
+   * (a pipeline knows the commands its connection had when it was made), to run with its other
+   * commands.
+   */
+  addTo(
+    redis: Redis,
+    pipeline: ChainableCommander,
+    keys: string[],
+    args: (string | number)[],
+  ): void {
+    this.defineOn(redis);
+    const command = (pipeline as unknown as Record<string, (...a: (string | number)[]) => unknown>)[
+      this.command
+    ];
+    if (!command) throw new Error(`${this.command}: pipeline made before defineOn(redis)`);
+    command.call(pipeline, keys.length, ...keys, ...args);
+  }
+
+  /** Defines the command on `redis` (once). */
+  defineOn(redis: Redis): void {
     if (this.definedOn.has(redis)) return;
     redis.defineCommand(this.command, { lua: this.source });
     this.definedOn.add(redis);

@@ -43,3 +43,16 @@ export const UPSERT_CATALOG_ENTRY = new LuaCommand('upsert-catalog-entry');
  * Returns {1} when saved, or {0, stored JSON} when the stored record is final.
  */
 export const SAVE_RUN_UNLESS_FINAL = new LuaCommand('save-run-unless-final');
+
+/**
+ * Admits one API request, in the one round trip it makes before its route (SPEC §10): refuses an
+ * address locked out by failed authentications, else counts the request against its rate limit;
+ * and reads the tokens' version, against which the process checks its token cache.
+ *
+ * KEYS: 1 the address's auth failures in this minute, 2 the caller's rate-limit counter of this
+ *       minute, 3 the tokens' version
+ * ARGV: 1 the auth-failure limit (0: the request carries no credentials, no lock-out applies)
+ * Returns {1, failures, tokensVersion} when locked out (nothing counted), or
+ * {0, requests this minute, tokensVersion}.
+ */
+export const ADMIT_REQUEST = new LuaCommand('admit-request');

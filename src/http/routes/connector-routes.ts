@@ -133,7 +133,7 @@ export function connectorRoutes(s: AppServices): ApiRouter {
       },
     },
     async (req, res) => {
-      const connector = await s.store.require(req.params.id as string);
+      const connector = await s.store.require(req.params.id as string, res.locals.prefetched);
       if (notModified(req, res, connectorEtag(connector))) return;
       res.json(view(connector));
     },
@@ -185,7 +185,7 @@ export function connectorRoutes(s: AppServices): ApiRouter {
       const id = req.params.id as string;
       const { type } = parseInput(eventType, req.body);
       // 404 and 403 before the payload is examined: callers who may not send it learn nothing more.
-      const current = await s.store.require(id);
+      const current = await s.store.require(id, res.locals.prefetched);
       s.service.authorize(current, type, principalOf(res));
       const payload: ApiEventInput = parseInput<z.ZodType<ApiEventInput>>(
         eventBodies[type],

@@ -5,4 +5,5 @@ for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
 end
 if count >= tonumber(ARGV[2]) then return {0, count} end
 redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
+redis.call('INCR', KEYS[2])
 return {1, count + 1}

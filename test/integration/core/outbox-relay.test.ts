@@ -28,6 +28,11 @@ describe('outbox relay', () => {
   it('runs the effects of a change committed while no relay or worker ran, exactly once', async () => {
     // API only: commits land in the outbox; nothing relays them (as if the process died right after).
     const api = await start({ roles: ['api'] });
+    const sub = await api.api.post('/v1/subscriptions', {
+      url: 'https://hooks.example.com/lifecycle',
+      secret: 'outbox-relay-secret-0123',
+    });
+    expect(sub.status, sub.text).toBe(201);
     const body = registration();
     expect((await api.api.post('/v1/connectors', body)).status).toBe(201);
     expect(
@@ -51,18 +56,25 @@ describe('outbox relay', () => {
       what: 'outbox drained',
     });
 
-    // Each effect became one job with its stable id: 2 catalog refreshes, 2 notifications, 1 timer.
+    // Each effect was carried out once: the batch's 2 catalog refreshes as one job, each of the 2
+    // notifications as its delivery to the one subscription (no notification job), 1 timer.
     const queues = worker.services.queues;
     const catalogJobs = await queues.get('catalog').getJobs(['completed', 'active', 'wait']);
-    expect(catalogJobs).toHaveLength(2);
-    const notifications = await queues
-      .get('notifications')
-      .getJobs(['wait', 'active', 'completed', 'delayed']);
-    expect(notifications.map((j: Job) => j.data.type).sort()).toEqual([
+    expect(catalogJobs).toHaveLength(1);
+    expect(catalogJobs[0]!.data).toEqual({ connectorIds: [body.id] });
+    expect(await queues.get('notifications').getJobs(['wait', 'active', 'completed'])).toEqual([]);
+    const deliveries = await queues
+      .get('deliveries')
+      .getJobs(['wait', 'active', 'completed', 'delayed', 'failed']);
+    expect(deliveries.map((j: Job) => j.data.type).sort()).toEqual([
       'connector.deprecated',
       'connector.registered',
     ]);
-    expect(new Set(notifications.map((j: Job) => j.id)).size).toBe(2);
+    expect(new Set(deliveries.map((j: Job) => j.id)).size).toBe(2);
+    for (const job of deliveries) {
+      expect(job.id).toBe(`${job.data.eventId}-${sub.body.id}`);
+      expect(job.data.subscriptionId).toBe(sub.body.id);
+    }
     const timers = await queues.get('timers').getJobs(['delayed']);
     expect(timers).toHaveLength(1);
     expect(timers[0]!.data).toMatchObject({ timer: 'archiveDue', connectorId: body.id });
@@ -91,9 +103,6 @@ describe('outbox relay', () => {
     expect(readIds.length).toBe(2);
     await dead.quit();
 
-    // Also simulate that one of those jobs had been added already before the crash.
-    const firstEntry = JSON.parse(read![0]![1][0]![1][1]!) as { id: string };
-
     const worker = await start({
       roles: ['worker'],
       prefix: api.prefix,
@@ -105,12 +114,16 @@ describe('outbox relay', () => {
     });
     const pending = (await api.services.redis.xpending(outbox, 'relay')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
+    // The catalog refresh was added once, under its entry's id; no subscription: no other job.
     const all = [
       ...(await queues.get('catalog').getJobs(['completed', 'active', 'wait'])),
       ...(await queues.get('notifications').getJobs(['completed', 'active', 'wait'])),
+      ...(await queues.get('deliveries').getJobs(['completed', 'active', 'wait'])),
     ];
-    expect(all.map((j) => j.id)).toContain(firstEntry.id);
-    expect(all).toHaveLength(2);
+    const catalogEntry = read![0]![1]
+      .map(([, fields]) => JSON.parse(fields[1]!) as { id: string; effect: { kind: string } })
+      .find((entry) => entry.effect.kind === 'catalog');
+    expect(all.map((j) => j.id)).toEqual([catalogEntry!.id]);
     await waitFor(async () => (await api.api.get('/v1/catalog')).body.catalogVersion === 1, {
       what: 'catalog refreshed once',
     });

@@ -43,19 +43,20 @@ export async function certify(api: ApiClient, body: { id: string }): Promise<voi
 }
 
 /**
- * Waits until the notification and delivery queues have nothing left to do (nothing waiting,
- * running or delayed): every delivery job fanned out so far has finished.
+ * Waits until the outbox is relayed and the notification and delivery queues have nothing left to
+ * do (nothing waiting, running or delayed): every delivery job fanned out so far has finished.
  */
 export async function waitForQuiet(svc: TestService, timeoutMs = 10_000): Promise<void> {
   await waitFor(
     async () => {
+      if ((await svc.services.redis.xlen(svc.services.keys.outbox())) > 0) return false;
       const counts = await svc.services.queues.counts();
       return (['notifications', 'deliveries'] as const).every((q) => {
         const c = counts[q];
         return (c.wait ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0;
       });
     },
-    { timeoutMs, what: 'the notification and delivery queues to be idle' },
+    { timeoutMs, what: 'the outbox, notification and delivery queues to be idle' },
   );
 }
 

@@ -1,0 +1,87 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { TokenStore } from '../auth/token-store.js';
+import { RateLimitedError } from '../errors.js';
+import type { Keys } from '../store/keys.js';
+import { ADMIT_REQUEST } from '../store/redis-scripts.js';
+import { clientAddress, secondsToWindowEnd, type AuthFailureLimit } from './auth-failure-limit.js';
+
+export interface AdmissionOptions {
+  /** LIFECYCLE_RATE_LIMIT_PER_MINUTE */
+  perMinute: number;
+  /** the service's clock (ms): both limits count in its one-minute windows */
+  now: () => number;
+}
+
+/** `/connectors/<id>` and `/connectors/<id>/events`: the routes that load one connector first. */
+const CONNECTOR_PATH = /^\/connectors\/([^/]+)(\/events)?\/?$/;
+
+/**
+ * The admission check of every /v1 request (SPEC §10), in one round trip: one script refuses an
+ * address locked out by failed authentications (429 AUTH_FAILURES_LIMITED) and otherwise counts
+ * the request against the caller's rate limit (per token, or per address when anonymous: 429
+ * RATE_LIMITED past LIFECYCLE_RATE_LIMIT_PER_MINUTE in a fixed minute), and reads the tokens'
+ * version for the token cache. A route that loads one connector gets it read in the same round
+ * trip (`res.locals.prefetched`); the commit's compare-and-set still guards against a newer one.
+ */
+export function admission(
+  redis: Redis,
+  keys: Keys,
+  tokens: TokenStore,
+  failures: AuthFailureLimit,
+  options: AdmissionOptions,
+) {
+  ADMIT_REQUEST.defineOn(redis);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const address = clientAddress(req);
+    const principal = res.locals.principal;
+    const who = principal ? `token:${principal.tokenId}` : `ip:${address}`;
+    const now = options.now();
+    const window = Math.floor(now / 60_000);
+    const credentials = req.get('authorization') !== undefined;
+    const pipeline = redis.pipeline();
+    ADMIT_REQUEST.addTo(
+      redis,
+      pipeline,
+      [failures.keyAt(address, now), keys.rateLimit(who, window), keys.tokensVersion()],
+      [credentials ? failures.perMinute : 0],
+    );
+    const connectorId = prefetchable(req);
+    if (connectorId !== null) pipeline.hmget(keys.connector(connectorId), 'version', 'doc');
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
+    const [locked, count, tokensVersion] = replies[0]![1] as [number, number, string];
+    if (locked === 1) failures.refuse(res, secondsToWindowEnd(now));
+    if (tokens.observeVersion(tokensVersion) && principal?.tokenId !== 'bootstrap-admin') {
+      await res.locals.reauthenticate?.();
+    }
+    if (connectorId !== null) {
+      const raw = replies[1]![1] as [string | null, string | null];
+      res.locals.prefetched = { id: connectorId, raw };
+    }
+    const perMinute = options.perMinute;
+    const resetSeconds = secondsToWindowEnd(now);
+    res.set('RateLimit-Limit', String(perMinute));
+    res.set('RateLimit-Remaining', String(Math.max(0, perMinute - count)));
+    res.set('RateLimit-Reset', String(resetSeconds));
+    if (count > perMinute) {
+      res.set('Retry-After', String(resetSeconds));
+      throw new RateLimitedError(
+        `More than ${perMinute} requests in a minute; retry after ${resetSeconds} s.`,
+        { retryAfterSeconds: resetSeconds, limitPerMinute: perMinute },
+      );
+    }
+    next();
+  };
+}
+
+/** The connector id of a GET of one connector or a POST of one event, else null. */
+function prefetchable(req: Request): string | null {
+  const match = CONNECTOR_PATH.exec(req.path);
+  if (!match || req.method !== (match[2] === undefined ? 'GET' : 'POST')) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return null;
+  }
+}
