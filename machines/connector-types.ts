@@ -108,6 +108,22 @@ export function emptyAirbyteFields(): AirbyteFields {
   };
 }
 
+/** The Airbyte fields of a connector (or anything carrying them), in AIRBYTE_FIELD_NAMES order. */
+export function airbyteFieldsOf(source: AirbyteFields): AirbyteFields {
+  return {
+    documentationUrl: source.documentationUrl,
+    releaseStage: source.releaseStage,
+    connectorSubtype: source.connectorSubtype,
+    license: source.license,
+    githubIssueLabel: source.githubIssueLabel,
+    tags: source.tags,
+    iconUrl: source.iconUrl,
+    releaseDate: source.releaseDate,
+    spec: source.spec,
+    airbyte: source.airbyte,
+  };
+}
+
 /** Where an archived connector's source is kept (SPEC §11). */
 export interface ArchiveInfo {
   archivedAt: string;
@@ -140,7 +156,8 @@ export interface UnarchiveRequest {
   spec?: Record<string, unknown>;
 }
 
-export interface ConnectorContext extends AirbyteFields {
+/** What names a connector and its image: the first fields of its context, its view and its exports. */
+export interface ConnectorIdentity {
   id: string;
   definitionId: string;
   name: string;
@@ -151,6 +168,23 @@ export interface ConnectorContext extends AirbyteFields {
   dockerImageTag: string;
   /** null for an imported connector whose CDK is unknown */
   cdkVersion: string | null;
+}
+
+/** The identity fields of a connector (or anything carrying them), in declaration order. */
+export function connectorIdentityOf(source: ConnectorIdentity): ConnectorIdentity {
+  return {
+    id: source.id,
+    definitionId: source.definitionId,
+    name: source.name,
+    type: source.type,
+    language: source.language,
+    dockerRepository: source.dockerRepository,
+    dockerImageTag: source.dockerImageTag,
+    cdkVersion: source.cdkVersion,
+  };
+}
+
+export interface ConnectorContext extends ConnectorIdentity, AirbyteFields {
   maintainers: string[];
   deprecation: Deprecation | null;
   /** keyed by the version that breaks, as in Airbyte's metadata.yaml */

@@ -96,13 +96,7 @@ export function checkPolicy(
           message: `cdkVersion "${event.cdkVersion}" is not a semantic version.`,
         };
       }
-      const tag = toSemver(event.dockerImageTag);
-      if (!tag) {
-        return {
-          code: 'INVALID_VERSION',
-          message: `dockerImageTag "${event.dockerImageTag}" is not a semantic version.`,
-        };
-      }
+      if (!toSemver(event.dockerImageTag)) return invalidVersion(event.dockerImageTag);
       if (latest && semver.lt(requested, latest)) {
         return {
           code: 'CDK_OUTDATED',
@@ -121,6 +115,13 @@ export function checkPolicy(
   }
 }
 
+function invalidVersion(dockerImageTag: string): PolicyViolation {
+  return {
+    code: 'INVALID_VERSION',
+    message: `dockerImageTag "${dockerImageTag}" is not a semantic version.`,
+  };
+}
+
 /** "manifest-only" and "low-code" connectors are built on the manifest CDK. */
 export function cdkLanguage(language: string): string {
   return language === 'manifest-only' || language === 'low-code' ? 'manifest' : language;
@@ -133,12 +134,7 @@ function checkRelease(
   policy: LifecyclePolicy,
 ): PolicyViolation | null {
   const next = toSemver(event.dockerImageTag);
-  if (!next) {
-    return {
-      code: 'INVALID_VERSION',
-      message: `dockerImageTag "${event.dockerImageTag}" is not a semantic version.`,
-    };
-  }
+  if (!next) return invalidVersion(event.dockerImageTag);
   const current = toSemver(context.dockerImageTag);
   if (current && !semver.gt(next, current)) {
     return {

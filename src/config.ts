@@ -1,6 +1,10 @@
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
-import { archiveSourceUrl, DEFAULT_ARCHIVE_SOURCE_URL } from '../machines/lifecycle-policy.js';
+import {
+  archiveSourceUrl,
+  DEFAULT_ARCHIVE_SOURCE_URL,
+  type LifecyclePolicy,
+} from '../machines/lifecycle-policy.js';
 import {
   DEFAULT_SUPPORT_LEVELS,
   loadSupportPolicyFile,
@@ -221,15 +225,8 @@ export interface Config {
   dataDir: string;
   adminToken: string | undefined;
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
-  policy: {
-    latestCdkVersions: Record<string, string>;
-    certifiedMinNoticeDays: number;
-    archivalNoticeDays: number;
-    minUpgradeWindowDays: { source: number; destination: number };
-    reminderDays: number[];
-    /** LIFECYCLE_ARCHIVE_SOURCE_URL: a template with {connectorId} */
-    archiveSourceUrl: string;
-  };
+  /** archiveSourceUrl: LIFECYCLE_ARCHIVE_SOURCE_URL, a template with {connectorId} */
+  policy: LifecyclePolicy;
   /** Airbyte interoperability (SPEC §11) */
   airbyte: { docsBaseUrl: string; defaultLicense: string };
   /** GET /v1/support-levels: the defaults or LIFECYCLE_SUPPORT_POLICY_FILE */

@@ -3,6 +3,7 @@ import type {
   AirbyteFields,
   ArchiveInfo,
   BreakingChange,
+  ConnectorIdentity,
   ConnectorType,
   Deprecation,
   ReleaseStage,
@@ -14,15 +15,7 @@ import type { StoredConnector } from '../store/records.js';
  * What the Airbyte exports (registry.json, metadata.yaml) are made from, and the defaults that keep
  * a connector without Airbyte fields valid against Airbyte's schemas (SPEC §11).
  */
-export interface ExportSource extends AirbyteFields {
-  id: string;
-  type: ConnectorType;
-  definitionId: string;
-  name: string;
-  dockerRepository: string;
-  dockerImageTag: string;
-  language: string | null;
-  cdkVersion: string | null;
+export interface ExportSource extends ConnectorIdentity, AirbyteFields {
   supportLevel: SupportLevel;
   breakingChanges: Record<string, BreakingChange>;
   deprecation: Deprecation | null;
@@ -65,6 +58,26 @@ export function tagsOf(source: ExportSource): string[] {
   const tags = source.tags ?? [];
   if (!source.language || tags.some((t) => t.startsWith('language:'))) return tags;
   return [...tags, `language:${source.language}`];
+}
+
+/**
+ * The fields both exports (metadata.yaml's `data` and a registry entry) write alike, with Airbyte's
+ * defaults for what is unknown. A custom connector has no supportLevel (Airbyte has no such level).
+ */
+export function exportedFields(source: ExportSource, options: ExportOptions) {
+  const tags = tagsOf(source);
+  return {
+    name: source.name,
+    dockerRepository: source.dockerRepository,
+    dockerImageTag: source.dockerImageTag,
+    documentationUrl: documentationUrlOf(source, options),
+    releaseStage: releaseStageOf(source),
+    license: source.license ?? options.defaultLicense,
+    githubIssueLabel: source.githubIssueLabel ?? source.id,
+    ...(source.supportLevel !== 'custom' ? { supportLevel: source.supportLevel } : {}),
+    ...(tags.length > 0 ? { tags } : {}),
+    ...(source.releaseDate ? { releaseDate: source.releaseDate } : {}),
+  };
 }
 
 const PLAIN_VERSION = /^\d+\.\d+\.\d+$/;

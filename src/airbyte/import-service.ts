@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { MACHINE_VERSION } from '../../machines/connector-machine.js';
 import type { ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
-import type { ConnectorContext } from '../../machines/connector-types.js';
+import {
+  airbyteFieldsOf,
+  connectorIdentityOf,
+  type ConnectorContext,
+} from '../../machines/connector-types.js';
 import type { Principal } from '../auth/roles.js';
 import { ConcurrentChangeError, DefinitionIdExistsError, LifecycleError } from '../errors.js';
 import { assertDockerRepositoryAllowed } from '../lifecycle/docker-repository-policy.js';
@@ -9,7 +12,7 @@ import { outboxEntries } from '../lifecycle/outbox-entries.js';
 import type { LifecycleService, PreparedEvent } from '../lifecycle/lifecycle-service.js';
 import type { ImportReport } from '../http/contract/import-report.js';
 import type { ConnectorStore } from '../store/connector-store.js';
-import type { ConnectorRecord, StoredConnector } from '../store/records.js';
+import { firstRecord, type StoredConnector } from '../store/records.js';
 import type { DocumentError } from './airbyte-schemas.js';
 import { driftOf, importedSupportLevel, releaseFor, type DriftField } from './connector-drift.js';
 import type { ExportOptions } from './export-source.js';
@@ -328,14 +331,7 @@ export class ImportService {
     const at = (this.deps.clock?.() ?? new Date()).toISOString();
     const eventId = randomUUID();
     const context: ConnectorContext = {
-      id: c.id,
-      definitionId: c.definitionId,
-      name: c.name,
-      type: c.type,
-      language: c.language,
-      dockerRepository: c.dockerRepository,
-      dockerImageTag: c.dockerImageTag,
-      cdkVersion: c.cdkVersion,
+      ...connectorIdentityOf(c),
       maintainers: [...new Set(request.maintainers ?? [actor.subject])],
       deprecation: null,
       breakingChanges: c.breakingChanges,
@@ -343,16 +339,7 @@ export class ImportService {
       gate: null,
       unarchiveRequest: null,
       archive: null,
-      documentationUrl: c.documentationUrl,
-      releaseStage: c.releaseStage,
-      connectorSubtype: c.connectorSubtype,
-      license: c.license,
-      githubIssueLabel: c.githubIssueLabel,
-      tags: c.tags,
-      iconUrl: c.iconUrl,
-      releaseDate: c.releaseDate,
-      spec: c.spec,
-      airbyte: c.airbyte,
+      ...airbyteFieldsOf(c),
     };
     const level = importedSupportLevel(c, 'community') as 'certified' | 'community' | 'archived';
     const initial = this.deps.lifecycle.importedState(
@@ -361,13 +348,7 @@ export class ImportService {
       at,
       c.archiveSourceUrl ?? undefined,
     );
-    const record: ConnectorRecord = {
-      machineVersion: MACHINE_VERSION,
-      state: initial.state,
-      context: initial.context,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const record = firstRecord(initial, at);
     const effects = this.deps.lifecycle.importEffects();
     return {
       kind: 'accepted',

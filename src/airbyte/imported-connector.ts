@@ -5,8 +5,8 @@ import {
   RELEASE_STAGES,
   type AirbyteFields,
   type BreakingChange,
+  type ConnectorIdentity,
   type ConnectorSubtype,
-  type ConnectorType,
   type ReleaseStage,
   type SupportLevel,
 } from '../../machines/connector-types.js';
@@ -16,20 +16,14 @@ import { asObject, type ExportSource } from './export-source.js';
 export type ImportFormat = 'metadata' | 'registry';
 export type ImportedSupportLevel = 'certified' | 'community' | 'archived';
 
-/** What an Airbyte document (a metadata.yaml or a registry entry) says about a connector. */
-export interface ImportedConnector extends AirbyteFields {
+/**
+ * What an Airbyte document (a metadata.yaml or a registry entry) says about a connector. Its `id` is
+ * the last segment of dockerRepository.
+ */
+export interface ImportedConnector extends ConnectorIdentity, AirbyteFields {
   format: ImportFormat;
-  /** the last segment of dockerRepository */
-  id: string;
-  type: ConnectorType;
-  definitionId: string;
-  name: string;
-  dockerRepository: string;
-  dockerImageTag: string;
   /** null: the document names none */
   supportLevel: ImportedSupportLevel | null;
-  language: string | null;
-  cdkVersion: string | null;
   /** as stored: ISO deadlines */
   breakingChanges: Record<string, BreakingChange>;
   /** the source location an archived document names, if any */
@@ -53,11 +47,16 @@ export function idOfRepository(repository: string): string {
   return repository.slice(repository.lastIndexOf('/') + 1);
 }
 
+/** The value when it is a language name (`python`, `java`, …), else null. */
+export function languageOf(value: unknown): string | null {
+  return typeof value === 'string' && LANGUAGE.test(value) ? value : null;
+}
+
 export function languageOfTags(tags: string[]): string | null {
   for (const tag of tags) {
     if (!tag.startsWith('language:')) continue;
-    const language = tag.slice('language:'.length);
-    if (LANGUAGE.test(language)) return language;
+    const language = languageOf(tag.slice('language:'.length));
+    if (language) return language;
   }
   return null;
 }
@@ -154,6 +153,76 @@ export function identityErrors(
     errors.push({ path: paths.name, message: 'must be 1 to 200 characters' });
   }
   return errors;
+}
+
+/**
+ * What a metadata.yaml's `data` and a registry entry hold under the same keys, mapped the same way
+ * (no checks here): `shared`, and `airbyte`, the fields not `owned` (with what `releases` holds
+ * besides its breaking changes), to be kept verbatim.
+ */
+export function sharedFields(fields: Record<string, unknown>, owned: ReadonlySet<string>) {
+  const repository = str(fields.dockerRepository) ?? '';
+  const tag = str(fields.dockerImageTag) ?? '';
+  const tags = stringArray(fields.tags);
+  const airbyte = remainderOf(fields, owned);
+  const releases = keepRemainder(airbyte, 'releases', fields.releases, 'breakingChanges');
+  const shared = {
+    id: idOfRepository(repository),
+    name: str(fields.name) ?? '',
+    dockerRepository: repository,
+    dockerImageTag: toSemver(tag) ?? tag,
+    supportLevel: supportLevelOf(fields.supportLevel),
+    /** the language the tags name */
+    language: languageOfTags(tags),
+    breakingChanges: breakingChangesOf(releases?.breakingChanges),
+    documentationUrl: str(fields.documentationUrl),
+    releaseStage: releaseStageOf(fields.releaseStage),
+    connectorSubtype: subtypeOf(fields.connectorSubtype),
+    license: str(fields.license),
+    githubIssueLabel: str(fields.githubIssueLabel),
+    tags,
+    releaseDate: str(fields.releaseDate),
+  };
+  return { shared, airbyte };
+}
+
+/**
+ * Keeps in `airbyte[key]` what the object `value` holds besides its `owned` key (nothing when that is
+ * all it holds); returns the object, or undefined when `value` is none.
+ */
+export function keepRemainder(
+  airbyte: Record<string, unknown>,
+  key: string,
+  value: unknown,
+  owned: string,
+): Record<string, unknown> | undefined {
+  const object = asObject(value);
+  if (object) {
+    const rest = without(object, owned);
+    if (Object.keys(rest).length > 0) airbyte[key] = rest;
+  }
+  return object;
+}
+
+/**
+ * A document's parse result: its schema errors (naming the connector when `fields` name its
+ * repository), else the connector `project` maps, unless its identity fails identityErrors.
+ */
+export function checkedDocument(
+  fields: Record<string, unknown>,
+  schemaErrors: DocumentError[],
+  project: () => ImportedConnector,
+  paths: { dockerRepository: string; dockerImageTag: string; name: string },
+): ParsedDocument {
+  const repository = str(fields.dockerRepository);
+  const connectorId = repository ? idOfRepository(repository) : undefined;
+  if (schemaErrors.length > 0) {
+    return { ok: false, ...(connectorId ? { connectorId } : {}), errors: schemaErrors };
+  }
+  const connector = project();
+  const identity = identityErrors({ ...connector, tag: str(fields.dockerImageTag) ?? '' }, paths);
+  if (identity.length > 0) return { ok: false, connectorId: connector.id, errors: identity };
+  return { ok: true, connector };
 }
 
 /** The connector a document describes, as an export source (to compare it with a stored one). */

@@ -1,19 +1,10 @@
-import { toSemver } from '../../machines/lifecycle-policy.js';
 import YAML from 'yaml';
 import { airbyteSchemas } from './airbyte-schemas.js';
 import { asObject } from './export-source.js';
 import {
-  breakingChangesOf,
-  identityErrors,
-  idOfRepository,
-  languageOfTags,
-  releaseStageOf,
-  remainderOf,
+  checkedDocument,
+  sharedFields,
   str,
-  stringArray,
-  subtypeOf,
-  supportLevelOf,
-  without,
   type ImportedConnector,
   type ParsedDocument,
 } from './imported-connector.js';
@@ -61,30 +52,22 @@ export function parseMetadataText(text: string): ParsedDocument {
     const { registries, ...rest } = data;
     root.data = { ...rest, registryOverrides: registries };
   }
-  const repository = str(asObject(root.data)?.dockerRepository);
-  const connectorId = repository ? idOfRepository(repository) : undefined;
-  const errors = airbyteSchemas().validate('metadata', root);
-  if (errors.length > 0) return { ok: false, ...(connectorId ? { connectorId } : {}), errors };
-  const connector = projectMetadata(root);
-  const identity = identityErrors(
-    { ...connector, tag: str(asObject(root.data)!.dockerImageTag) ?? '' },
+  return checkedDocument(
+    asObject(root.data) ?? {},
+    airbyteSchemas().validate('metadata', root),
+    () => projectMetadata(root),
     {
       dockerRepository: 'data.dockerRepository',
       dockerImageTag: 'data.dockerImageTag',
       name: 'data.name',
     },
   );
-  if (identity.length > 0) return { ok: false, connectorId: connector.id, errors: identity };
-  return { ok: true, connector };
 }
 
 /** Maps a metadata document that validates against Airbyte's schema (no checks here). */
 export function projectMetadata(root: Record<string, unknown>): ImportedConnector {
   const data = asObject(root.data) ?? {};
-  const repository = str(data.dockerRepository) ?? '';
-  const tag = str(data.dockerImageTag) ?? '';
-  const tags = stringArray(data.tags);
-  const airbyte = remainderOf(data, METADATA_OWNED_KEYS);
+  const { shared, airbyte } = sharedFields(data, METADATA_OWNED_KEYS);
   let archiveSourceUrl: string | null = null;
   if (Array.isArray(airbyte.externalDocumentationUrls)) {
     const links = airbyte.externalDocumentationUrls.filter((link) => {
@@ -96,31 +79,13 @@ export function projectMetadata(root: Record<string, unknown>): ImportedConnecto
     if (links.length > 0) airbyte.externalDocumentationUrls = links;
     else delete airbyte.externalDocumentationUrls;
   }
-  const releases = asObject(data.releases);
-  if (releases) {
-    const rest = without(releases, 'breakingChanges');
-    if (Object.keys(rest).length > 0) airbyte.releases = rest;
-  }
   return {
     format: 'metadata',
-    id: idOfRepository(repository),
+    ...shared,
     type: data.connectorType === 'destination' ? 'destination' : 'source',
     definitionId: str(data.definitionId) ?? '',
-    name: str(data.name) ?? '',
-    dockerRepository: repository,
-    dockerImageTag: toSemver(tag) ?? tag,
-    supportLevel: supportLevelOf(data.supportLevel),
-    language: languageOfTags(tags),
     cdkVersion: null,
-    breakingChanges: breakingChangesOf(releases?.breakingChanges),
-    documentationUrl: str(data.documentationUrl),
-    releaseStage: releaseStageOf(data.releaseStage),
-    connectorSubtype: subtypeOf(data.connectorSubtype),
-    license: str(data.license),
-    githubIssueLabel: str(data.githubIssueLabel),
-    tags,
     iconUrl: null,
-    releaseDate: str(data.releaseDate),
     spec: null,
     airbyte: Object.keys(airbyte).length > 0 ? airbyte : null,
     archiveSourceUrl,

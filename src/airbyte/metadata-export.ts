@@ -1,15 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import YAML from 'yaml';
 import { airbyteSchemas } from './airbyte-schemas.js';
-import {
-  asObject,
-  documentationUrlOf,
-  exportedBreakingChanges,
-  releaseStageOf,
-  tagsOf,
-  type ExportOptions,
-  type ExportSource,
-} from './export-source.js';
+import { asObject, exportedBreakingChanges, exportedFields } from './export-source.js';
+import type { ExportOptions, ExportSource } from './export-source.js';
 import { ARCHIVED_SOURCE_TITLE, METADATA_OWNED_KEYS } from './metadata-fields.js';
 
 /**
@@ -49,21 +42,11 @@ export function metadataDocument(source: ExportSource, options: ExportOptions): 
   if (links.length > 0) data.externalDocumentationUrls = links;
   else delete data.externalDocumentationUrls;
 
-  const tags = tagsOf(source);
   Object.assign(data, {
-    name: source.name,
+    ...exportedFields(source, options),
     definitionId: source.definitionId,
     connectorType: source.type,
-    dockerRepository: source.dockerRepository,
-    dockerImageTag: source.dockerImageTag,
-    documentationUrl: documentationUrlOf(source, options),
-    githubIssueLabel: source.githubIssueLabel ?? source.id,
-    license: source.license ?? options.defaultLicense,
     connectorSubtype: source.connectorSubtype ?? 'unknown',
-    releaseStage: releaseStageOf(source),
-    ...(source.supportLevel !== 'custom' ? { supportLevel: source.supportLevel } : {}),
-    ...(tags.length > 0 ? { tags } : {}),
-    ...(source.releaseDate ? { releaseDate: source.releaseDate } : {}),
   });
   const sorted = Object.fromEntries(
     Object.keys(data)

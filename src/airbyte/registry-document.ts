@@ -1,19 +1,13 @@
-import { toSemver } from '../../machines/lifecycle-policy.js';
-import type { ConnectorType } from '../../machines/connector-types.js';
+import { AIRBYTE_FIELD_NAMES, type ConnectorType } from '../../machines/connector-types.js';
 import { airbyteSchemas } from './airbyte-schemas.js';
 import { asObject } from './export-source.js';
 import {
-  breakingChangesOf,
-  identityErrors,
-  idOfRepository,
-  languageOfTags,
-  releaseStageOf,
-  remainderOf,
+  checkedDocument,
+  keepRemainder,
+  languageOf,
+  sharedFields,
   str,
-  stringArray,
   subtypeOf,
-  supportLevelOf,
-  without,
   type ImportedConnector,
   type ParsedDocument,
 } from './imported-connector.js';
@@ -23,8 +17,12 @@ import {
  * `…DestinationDefinition`, as in `oss_registry.json`) as a connector (SPEC §11).
  */
 
-/** Registry fields that map to connector fields, or that the export computes. */
-const REGISTRY_OWNED = new Set([
+/**
+ * Registry fields that map to connector fields, or that the export computes: every Airbyte field
+ * (under its own name) but `airbyte` itself, and these.
+ */
+const REGISTRY_OWNED = new Set<string>([
+  ...AIRBYTE_FIELD_NAMES.filter((name) => name !== 'airbyte'),
   'sourceDefinitionId',
   'destinationDefinitionId',
   'definitionId',
@@ -32,16 +30,7 @@ const REGISTRY_OWNED = new Set([
   'name',
   'dockerRepository',
   'dockerImageTag',
-  'documentationUrl',
-  'releaseStage',
   'sourceType',
-  'connectorSubtype',
-  'license',
-  'githubIssueLabel',
-  'tags',
-  'iconUrl',
-  'releaseDate',
-  'spec',
   'language',
   'supportLevel',
   'tombstone',
@@ -56,17 +45,12 @@ const REGISTRY_OWNED = new Set([
 export function parseRegistryEntry(entry: unknown, type: ConnectorType): ParsedDocument {
   const object = asObject(entry);
   if (!object) return { ok: false, errors: [{ path: '', message: 'must be a JSON object' }] };
-  const repository = str(object.dockerRepository);
-  const connectorId = repository ? idOfRepository(repository) : undefined;
-  const errors = [...airbyteSchemas().validate(type, object), ...fieldErrors(object)];
-  if (errors.length > 0) return { ok: false, ...(connectorId ? { connectorId } : {}), errors };
-  const connector = projectRegistryEntry(object, type);
-  const identity = identityErrors(
-    { ...connector, tag: str(object.dockerImageTag) ?? '' },
+  return checkedDocument(
+    object,
+    [...airbyteSchemas().validate(type, object), ...fieldErrors(object)],
+    () => projectRegistryEntry(object, type),
     { dockerRepository: 'dockerRepository', dockerImageTag: 'dockerImageTag', name: 'name' },
   );
-  if (identity.length > 0) return { ok: false, connectorId: connector.id, errors: identity };
-  return { ok: true, connector };
 }
 
 function isUri(value: string): boolean {
@@ -110,45 +94,20 @@ export function projectRegistryEntry(
   entry: Record<string, unknown>,
   type: ConnectorType,
 ): ImportedConnector {
-  const repository = str(entry.dockerRepository) ?? '';
-  const tag = str(entry.dockerImageTag) ?? '';
-  const tags = stringArray(entry.tags);
-  const airbyte = remainderOf(entry, REGISTRY_OWNED);
-  const releases = asObject(entry.releases);
-  if (releases) {
-    const rest = without(releases, 'breakingChanges');
-    if (Object.keys(rest).length > 0) airbyte.releases = rest;
-  }
-  const packageInfo = asObject(entry.packageInfo);
-  if (packageInfo) {
-    const rest = without(packageInfo, 'cdk_version');
-    if (Object.keys(rest).length > 0) airbyte.packageInfo = rest;
-  }
+  const { shared, airbyte } = sharedFields(entry, REGISTRY_OWNED);
+  const packageInfo = keepRemainder(airbyte, 'packageInfo', entry.packageInfo, 'cdk_version');
   const subtype = subtypeOf(entry.connectorSubtype ?? entry.sourceType);
   if (subtype === null && entry.sourceType !== undefined) airbyte.sourceType = entry.sourceType;
-  const language = str(entry.language);
   return {
     format: 'registry',
-    id: idOfRepository(repository),
+    ...shared,
     type,
     definitionId:
       str(type === 'source' ? entry.sourceDefinitionId : entry.destinationDefinitionId) ?? '',
-    name: str(entry.name) ?? '',
-    dockerRepository: repository,
-    dockerImageTag: toSemver(tag) ?? tag,
-    supportLevel: supportLevelOf(entry.supportLevel),
-    language:
-      language && /^[a-z0-9][a-z0-9-]{0,49}$/.test(language) ? language : languageOfTags(tags),
+    language: languageOf(entry.language) ?? shared.language,
     cdkVersion: cdkVersionOf(packageInfo?.cdk_version),
-    breakingChanges: breakingChangesOf(releases?.breakingChanges),
-    documentationUrl: str(entry.documentationUrl),
-    releaseStage: releaseStageOf(entry.releaseStage),
     connectorSubtype: subtype,
-    license: str(entry.license),
-    githubIssueLabel: str(entry.githubIssueLabel),
-    tags,
     iconUrl: str(entry.iconUrl),
-    releaseDate: str(entry.releaseDate),
     spec: asObject(entry.spec) ?? null,
     airbyte: Object.keys(airbyte).length > 0 ? airbyte : null,
     archiveSourceUrl: null,

@@ -1,12 +1,5 @@
-import {
-  asObject,
-  documentationUrlOf,
-  exportedBreakingChanges,
-  releaseStageOf,
-  tagsOf,
-  type ExportOptions,
-  type ExportSource,
-} from './export-source.js';
+import { asObject, exportedBreakingChanges, exportedFields } from './export-source.js';
+import type { ExportOptions, ExportSource } from './export-source.js';
 import type {
   RegistryDestination,
   RegistryDocument,
@@ -43,32 +36,23 @@ export function registryEntry(source: ExportSource, options: ExportOptions): Reg
   for (const [key, value] of Object.entries(kept)) {
     if (!NOT_COPIED.has(key)) out[key] = value;
   }
-  const documentationUrl = documentationUrlOf(source, options);
+  const fields = exportedFields(source, options);
+  const { documentationUrl } = fields;
   const subtype = source.connectorSubtype;
   const sourceType =
     subtype && (source.type === 'destination' || SOURCE_TYPES.has(subtype)) ? subtype : undefined;
-  const tags = tagsOf(source);
   const changes = exportedBreakingChanges(source.breakingChanges, documentationUrl);
   const keptReleases = asObject(kept.releases) ?? {};
   Object.assign(out, {
     [source.type === 'source' ? 'sourceDefinitionId' : 'destinationDefinitionId']:
       source.definitionId,
-    name: source.name,
-    dockerRepository: source.dockerRepository,
-    dockerImageTag: source.dockerImageTag,
-    documentationUrl,
+    ...fields,
     spec: source.spec ?? {},
     tombstone: false,
     public: true,
     custom: source.supportLevel === 'custom',
-    ...(source.supportLevel !== 'custom' ? { supportLevel: source.supportLevel } : {}),
-    releaseStage: releaseStageOf(source),
-    license: source.license ?? options.defaultLicense,
-    githubIssueLabel: source.githubIssueLabel ?? source.id,
     ...(sourceType ? { sourceType } : {}),
-    ...(tags.length > 0 ? { tags } : {}),
     ...(source.iconUrl ? { iconUrl: source.iconUrl } : {}),
-    ...(source.releaseDate ? { releaseDate: source.releaseDate } : {}),
     ...(source.language ? { language: source.language } : {}),
     ...(source.language && source.cdkVersion
       ? {

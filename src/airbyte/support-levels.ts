@@ -41,6 +41,11 @@ const policyFile = z
   )
   .transform((value) => value.items);
 
+/** The same support on Airbyte's three paid offerings (Cloud, Powered by, Self-Managed), and on OSS. */
+function supportOf(paid: string, communityOss: string): SupportLevelPolicy['support'] {
+  return { cloud: paid, poweredByAirbyte: paid, selfManagedEnterprise: paid, communityOss };
+}
+
 export const DEFAULT_SUPPORT_LEVELS: SupportLevelPolicy[] = [
   {
     supportLevel: 'certified',
@@ -48,12 +53,7 @@ export const DEFAULT_SUPPORT_LEVELS: SupportLevelPolicy[] = [
     whoBuilds: 'The community or the platform team',
     whoMaintains: 'The platform team',
     productionReadiness: 'Guaranteed',
-    support: {
-      cloud: 'Supported, with SLAs under premium support',
-      poweredByAirbyte: 'Supported, with SLAs under premium support',
-      selfManagedEnterprise: 'Supported, with SLAs under premium support',
-      communityOss: 'Slack only',
-    },
+    support: supportOf('Supported, with SLAs under premium support', 'Slack only'),
     notes:
       'Listed in the public catalog. Breaking changes come only with an upgrade window; a certified connector is deprecated with a notice period before it can be archived.',
   },
@@ -63,12 +63,7 @@ export const DEFAULT_SUPPORT_LEVELS: SupportLevelPolicy[] = [
     whoBuilds: 'Typically the community; the platform team may upgrade it to certified at any time',
     whoMaintains: 'Users',
     productionReadiness: 'Not guaranteed',
-    support: {
-      cloud: 'None',
-      poweredByAirbyte: 'None',
-      selfManagedEnterprise: 'None',
-      communityOss: 'None',
-    },
+    support: supportOf('None', 'None'),
     notes:
       'Listed in the public catalog, with no support promise: it may break with short notice. Promoted to certified when it passes the acceptance tests; archived automatically when it is barely used or no longer maintained, after a notice period.',
   },
@@ -78,12 +73,10 @@ export const DEFAULT_SUPPORT_LEVELS: SupportLevelPolicy[] = [
     whoBuilds: 'Anyone, with the connector builder or the low-code CDK recommended',
     whoMaintains: 'Users',
     productionReadiness: 'Not guaranteed',
-    support: {
-      cloud: 'Supported, best effort; maintenance is owned by the customer',
-      poweredByAirbyte: 'Supported, best effort; maintenance is owned by the customer',
-      selfManagedEnterprise: 'Supported, best effort; maintenance is owned by the customer',
-      communityOss: 'Slack only',
-    },
+    support: supportOf(
+      'Supported, best effort; maintenance is owned by the customer',
+      'Slack only',
+    ),
     notes:
       'Private to its owner: not listed in the public catalog. Contributed to the community catalog when it passes the acceptance tests.',
   },
@@ -93,12 +86,7 @@ export const DEFAULT_SUPPORT_LEVELS: SupportLevelPolicy[] = [
     whoBuilds: 'Nobody: no new releases are published',
     whoMaintains: 'Nobody',
     productionReadiness: 'Not guaranteed',
-    support: {
-      cloud: 'None',
-      poweredByAirbyte: 'None',
-      selfManagedEnterprise: 'None',
-      communityOss: 'None',
-    },
+    support: supportOf('None', 'None'),
     notes:
       'Out of the catalog; its source is kept (see the connector’s archive.sourceUrl). Anyone can revive it: they take over its maintenance, move it to the current CDK and it must pass the acceptance tests; then the platform team approves or rejects.',
   },

@@ -1,6 +1,10 @@
 import { splitState } from '../../machines/connector-lifecycle.js';
 import { isListed } from '../../machines/lifecycle-rules.js';
-import { emptyAirbyteFields } from '../../machines/connector-types.js';
+import {
+  airbyteFieldsOf,
+  connectorIdentityOf,
+  emptyAirbyteFields,
+} from '../../machines/connector-types.js';
 import type { ExportSource } from '../airbyte/export-source.js';
 import type { StoredConnector } from '../store/records.js';
 import type { CatalogEntry } from '../http/contract/catalog-document.js';
@@ -13,29 +17,13 @@ export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null 
   if (!isListed(supportLevel)) return null;
   const c = connector.context;
   return {
-    id: c.id,
-    definitionId: c.definitionId,
-    name: c.name,
-    type: c.type,
-    language: c.language,
-    dockerRepository: c.dockerRepository,
-    dockerImageTag: c.dockerImageTag,
-    cdkVersion: c.cdkVersion,
+    ...connectorIdentityOf(c),
     supportLevel,
     status,
     maintainers: c.maintainers,
     deprecation: c.deprecation,
     breakingChanges: c.breakingChanges,
-    documentationUrl: c.documentationUrl,
-    releaseStage: c.releaseStage,
-    connectorSubtype: c.connectorSubtype,
-    license: c.license,
-    githubIssueLabel: c.githubIssueLabel,
-    tags: c.tags,
-    iconUrl: c.iconUrl,
-    releaseDate: c.releaseDate,
-    spec: c.spec,
-    airbyte: c.airbyte,
+    ...airbyteFieldsOf(c),
     lastReleaseAt: c.lastReleaseAt,
     version: connector.version,
     updatedAt: connector.updatedAt,

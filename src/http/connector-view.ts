@@ -1,4 +1,5 @@
 import { splitState, type ConnectorLifecycle } from '../../machines/connector-lifecycle.js';
+import { airbyteFieldsOf, connectorIdentityOf } from '../../machines/connector-types.js';
 import type { StoredConnector } from '../store/records.js';
 import type { Connector } from './contract/connector.js';
 
@@ -10,14 +11,7 @@ export function connectorView(
   const c = connector.context;
   const { supportLevel, status } = splitState(connector.state);
   return {
-    id: c.id,
-    definitionId: c.definitionId,
-    name: c.name,
-    type: c.type,
-    language: c.language,
-    dockerRepository: c.dockerRepository,
-    dockerImageTag: c.dockerImageTag,
-    cdkVersion: c.cdkVersion,
+    ...connectorIdentityOf(c),
     maintainers: c.maintainers,
     supportLevel,
     status,
@@ -27,16 +21,7 @@ export function connectorView(
     deprecation: c.deprecation,
     archive: c.archive,
     breakingChanges: c.breakingChanges,
-    documentationUrl: c.documentationUrl,
-    releaseStage: c.releaseStage,
-    connectorSubtype: c.connectorSubtype,
-    license: c.license,
-    githubIssueLabel: c.githubIssueLabel,
-    tags: c.tags,
-    iconUrl: c.iconUrl,
-    releaseDate: c.releaseDate,
-    spec: c.spec,
-    airbyte: c.airbyte,
+    ...airbyteFieldsOf(c),
     acceptanceRun: c.gate,
     unarchiveRequest: c.unarchiveRequest,
     lastReleaseAt: c.lastReleaseAt,

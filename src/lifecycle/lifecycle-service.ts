@@ -31,6 +31,7 @@ import { casBackoff, CAS_MAX_ATTEMPTS } from './cas-backoff.js';
 import { assertDockerRepositoryAllowed } from './docker-repository-policy.js';
 import { outboxEntries } from './outbox-entries.js';
 import {
+  firstRecord,
   queuedAcceptanceRun,
   type AcceptanceRunRecord,
   type ConnectorRecord,
@@ -120,13 +121,7 @@ export class LifecycleService {
       unarchiveRequest: null,
     };
     const { next: initial, effects } = registration(input.supportLevel ?? 'community', context);
-    const record: ConnectorRecord = {
-      machineVersion: MACHINE_VERSION,
-      state: initial.state,
-      context: initial.context,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const record = firstRecord(initial, at);
     const version = await this.store.commit({
       expectedVersion: 0,
       previous: null,

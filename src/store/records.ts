@@ -1,3 +1,4 @@
+import { MACHINE_VERSION } from '../../machines/connector-machine.js';
 import type { ConnectorContext, StateName } from '../../machines/connector-types.js';
 import type { Effect } from '../../machines/effects.js';
 
@@ -9,6 +10,20 @@ export interface ConnectorRecord {
   context: ConnectorContext;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The first snapshot of a connector that comes into being at `at` (registered or imported). */
+export function firstRecord(
+  initial: { state: StateName; context: ConnectorContext },
+  at: string,
+): ConnectorRecord {
+  return {
+    machineVersion: MACHINE_VERSION,
+    state: initial.state,
+    context: initial.context,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 export interface StoredConnector extends ConnectorRecord {

@@ -3,7 +3,7 @@
  * (register, wait for a state, subscribe...). Each asserts the status it expects.
  */
 import { expect } from 'vitest';
-import { waitFor, type ApiClient, type ApiResponse } from './harness.js';
+import { waitFor, type ApiClient, type ApiResponse, type TestService } from './harness.js';
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -136,4 +136,33 @@ export async function subscribe(
   const res = await api.post('/v1/subscriptions', body);
   expect(res.status, res.text).toBe(201);
   return (res.body as { id: string }).id;
+}
+
+/**
+ * Fires a connector's durable timers (`archiveDue` by default, or `breakingChangeReminder`) now
+ * rather than after their delay: waits until the outbox relay has scheduled them (delayed in
+ * BullMQ), then promotes them. Move the service's clock (TestClock) past their time first: the
+ * timer worker puts an early archiveDue back. `archiveAt`: only the archiveDue timer of that time.
+ */
+export async function promoteTimers(
+  svc: TestService,
+  connectorId: string,
+  { timer = 'archiveDue', archiveAt }: { timer?: string; archiveAt?: string } = {},
+): Promise<void> {
+  const queue = svc.services.queues.get('timers');
+  const jobs = await waitFor(
+    async () => {
+      const delayed = (await queue.getJobs(['delayed'])).filter((j) => {
+        const data = j.data as { connectorId?: string; timer?: string; archiveAt?: string };
+        return (
+          data.connectorId === connectorId &&
+          data.timer === timer &&
+          (archiveAt === undefined || data.archiveAt === archiveAt)
+        );
+      });
+      return delayed.length > 0 ? delayed : undefined;
+    },
+    { what: `the ${timer} timer of ${connectorId} to be scheduled` },
+  );
+  for (const job of jobs) await job.promote();
 }

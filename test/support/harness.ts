@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -71,6 +72,8 @@ export interface StartTestServiceOptions {
   lookup?: HostLookup;
   /** the time as the service's rules see it (see `TestClock`) */
   clock?: () => Date;
+  /** when given, the service logs at trace level into it, one JSON line an entry (else silent) */
+  logLines?: string[];
 }
 
 /** Starts API + workers in this process against the test Redis, under a fresh prefix. */
@@ -79,7 +82,19 @@ export async function startTestService(
 ): Promise<TestService> {
   const prefix = options.prefix ?? uniquePrefix();
   const config = testConfig(prefix, options.env);
-  const running = await startService(config, createLogger('silent'), {
+  const lines = options.logLines;
+  const logger = lines
+    ? createLogger(
+        'trace',
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            lines.push(chunk.toString('utf8'));
+            done();
+          },
+        }),
+      )
+    : createLogger('silent');
+  const running = await startService(config, logger, {
     ...(options.roles ? { roles: options.roles } : {}),
     deps: {
       ...(options.lookup ? { lookup: options.lookup } : {}),

@@ -28,6 +28,11 @@ export const Deprecation = z
   });
 export type Deprecation = z.infer<typeof Deprecation>;
 
+/** Airbyte's scope of a breaking change: the streams it affects. */
+export const scopedImpact = z.array(
+  z.object({ scopeType: z.literal('stream'), impactedScopes: z.array(z.string()) }),
+);
+
 export const BreakingChange = z
   .object({
     message: z.string(),
@@ -38,8 +43,7 @@ export const BreakingChange = z
     deadlineAction: z.enum(DEADLINE_ACTIONS).optional().meta({
       description: "Airbyte's action when the deadline is reached.",
     }),
-    scopedImpact: z
-      .array(z.object({ scopeType: z.literal('stream'), impactedScopes: z.array(z.string()) }))
+    scopedImpact: scopedImpact
       .optional()
       .meta({ description: 'Only the named streams are affected (Airbyte).' }),
   })

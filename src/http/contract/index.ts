@@ -23,17 +23,5 @@ export * from './sweep.js';
 export * from './token.js';
 export * from './usage-result.js';
 export * from './webhook-notification.js';
-export {
-  CONNECTOR_ID_PATTERN,
-  MAX_USAGE_ENTRIES,
-  eventBodies,
-  eventBody,
-  eventType,
-  listConnectorsQuery,
-  registrationBody,
-  subscriptionBody,
-  sweepBody,
-  tokenBody,
-  usageBody,
-  usageEntry,
-} from '../schemas.js';
+/** The request schemas that validate (their documented forms are in ./requests.ts). */
+export * from '../schemas.js';

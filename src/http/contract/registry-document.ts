@@ -5,7 +5,7 @@ import {
   RELEASE_STAGES,
 } from '../../../machines/connector-types.js';
 import { LISTED_SUPPORT_LEVELS } from './catalog-document.js';
-import { Deprecation } from './connector.js';
+import { Deprecation, scopedImpact } from './connector.js';
 import { calendarDay, url } from './fields.js';
 
 /**
@@ -19,9 +19,7 @@ export const RegistryBreakingChange = z
     upgradeDeadline: calendarDay,
     migrationDocumentationUrl: url.optional(),
     deadlineAction: z.enum(DEADLINE_ACTIONS).optional(),
-    scopedImpact: z
-      .array(z.object({ scopeType: z.literal('stream'), impactedScopes: z.array(z.string()) }))
-      .optional(),
+    scopedImpact: scopedImpact.optional(),
   })
   .meta({
     id: 'RegistryBreakingChange',

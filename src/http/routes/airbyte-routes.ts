@@ -4,7 +4,8 @@ import { exportSourceOf } from '../../airbyte/export-source.js';
 import { metadataYaml } from '../../airbyte/metadata-export.js';
 import type { AppServices } from '../../app-services.js';
 import { ApiRouter } from '../api-router.js';
-import { connectorEtag, etagMatches } from '../connector-view.js';
+import { connectorEtag } from '../connector-view.js';
+import { notModified, notModifiedResponse } from '../not-modified.js';
 import { ConnectorIdParams, IfNoneMatchHeader } from '../contract/params.js';
 import { SupportLevelList } from '../contract/support-levels.js';
 
@@ -31,21 +32,13 @@ export function airbyteRoutes(s: AppServices): ApiRouter {
           media: { type: 'application/yaml', schema: z.string() },
           headers: ['ETag'],
         },
-        304: {
-          description: 'Not modified: `If-None-Match` names the current `ETag` (no body).',
-          headers: ['ETag'],
-        },
+        304: notModifiedResponse,
       },
       problems: { 404: ['No connector with this id (`NOT_FOUND`).'] },
     },
     async (req, res) => {
       const connector = await s.store.require(req.params.id as string);
-      const etag = connectorEtag(connector);
-      res.set('ETag', etag);
-      if (etagMatches(req.get('if-none-match'), etag)) {
-        res.status(304).end();
-        return;
-      }
+      if (notModified(req, res, connectorEtag(connector))) return;
       res.type('application/yaml').send(metadataYaml(exportSourceOf(connector), s.config.airbyte));
     },
   );

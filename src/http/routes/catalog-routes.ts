@@ -5,25 +5,17 @@ import { API_EVENT_TYPES, INTERNAL_EVENT_TYPES } from '../../../machines/connect
 import { toRegistry } from '../../airbyte/registry-export.js';
 import { exportSourceOfEntry } from '../../catalog/catalog-entry.js';
 import { ApiRouter } from '../api-router.js';
-import { etagMatches } from '../connector-view.js';
 import { CatalogDocument } from '../contract/catalog-document.js';
 import { MachineDefinition } from '../contract/machine-definition.js';
 import { IfNoneMatchHeader } from '../contract/params.js';
 import { RegistryDocument } from '../contract/registry-document.js';
+import { notModified, notModifiedResponse } from '../not-modified.js';
 
-function notModified(req: Request, res: Response, etag: string): boolean {
-  res.set('ETag', etag).set('Cache-Control', 'public, max-age=0, must-revalidate');
-  if (etagMatches(req.get('if-none-match'), etag)) {
-    res.status(304).end();
-    return true;
-  }
-  return false;
+/** Sets the catalog's caching headers; see notModified. */
+function catalogNotModified(req: Request, res: Response, etag: string): boolean {
+  res.set('Cache-Control', 'public, max-age=0, must-revalidate');
+  return notModified(req, res, etag);
 }
-
-const notModifiedResponse = {
-  description: 'Not modified: `If-None-Match` names the current `ETag` (no body).',
-  headers: ['ETag'],
-} as const;
 
 /** Public routes: the catalog and the machine definition. */
 export function catalogRoutes(s: AppServices): ApiRouter {
@@ -50,7 +42,7 @@ export function catalogRoutes(s: AppServices): ApiRouter {
     },
     async (req, res) => {
       const doc = await s.catalog.document();
-      if (notModified(req, res, `"catalog-${doc.catalogVersion}"`)) return;
+      if (catalogNotModified(req, res, `"catalog-${doc.catalogVersion}"`)) return;
       // The support policy of each level rides along (SPEC §11).
       const body: CatalogDocument = { ...doc, supportLevels: s.config.supportLevels };
       res.json(body);
@@ -79,7 +71,7 @@ export function catalogRoutes(s: AppServices): ApiRouter {
     },
     async (req, res) => {
       const doc = await s.catalog.document();
-      if (notModified(req, res, `"registry-${doc.catalogVersion}"`)) return;
+      if (catalogNotModified(req, res, `"registry-${doc.catalogVersion}"`)) return;
       if (registry?.version !== doc.catalogVersion) {
         const body = toRegistry(doc.connectors.map(exportSourceOfEntry), s.config.airbyte);
         registry = { version: doc.catalogVersion, body };

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import type { ApiEventInput } from '../../lifecycle/lifecycle-service.js';
-import { NotFoundError, PreconditionFailedError, ValidationError } from '../../errors.js';
+import { PreconditionFailedError, ValidationError } from '../../errors.js';
 import type { AppServices } from '../../app-services.js';
 import { ApiRouter } from '../api-router.js';
 import { principalOf } from '../auth-middleware.js';
-import { connectorEtag, connectorView, etagMatches, parseIfMatch } from '../connector-view.js';
+import { connectorEtag, connectorView, parseIfMatch } from '../connector-view.js';
+import { notModified, notModifiedResponse } from '../not-modified.js';
 import { AcceptanceRunList } from '../contract/acceptance-run.js';
 import { Connector, ConnectorPage } from '../contract/connector.js';
 import { EVENT_EXAMPLES, EventRequest } from '../contract/event-requests.js';
@@ -32,6 +33,13 @@ function decodeCursor(cursor: string): string {
 }
 
 const noConnector = { 404: ['No connector with this id (`NOT_FOUND`).'] };
+/** What the reads of one connector (`/connectors/:id…`) have in common. */
+const connectorRead = {
+  tag: 'connectors',
+  access: { kind: 'role', role: 'reader' },
+  params: ConnectorIdParams,
+  problems: noConnector,
+} as const;
 
 export function connectorRoutes(s: AppServices): ApiRouter {
   const api = new ApiRouter();
@@ -114,30 +122,19 @@ export function connectorRoutes(s: AppServices): ApiRouter {
     '/connectors/:id',
     {
       operationId: 'getConnector',
-      tag: 'connectors',
+      ...connectorRead,
       summary: 'Get a connector',
       description:
         'The connector, with the events it accepts now (`allowedEvents`). The `ETag` header (`"v<version>"`) can be sent back as `If-Match` on an event, or as `If-None-Match` here.',
-      access: { kind: 'role', role: 'reader' },
-      params: ConnectorIdParams,
       headers: IfNoneMatchHeader,
       responses: {
         200: { description: 'The connector.', schema: Connector, headers: ['ETag'] },
-        304: {
-          description: 'Not modified: `If-None-Match` names the current `ETag` (no body).',
-          headers: ['ETag'],
-        },
+        304: notModifiedResponse,
       },
-      problems: noConnector,
     },
     async (req, res) => {
       const connector = await s.store.require(req.params.id as string, res.locals.prefetched);
-      const etag = connectorEtag(connector);
-      res.set('ETag', etag);
-      if (etagMatches(req.get('if-none-match'), etag)) {
-        res.status(304).end();
-        return;
-      }
+      if (notModified(req, res, connectorEtag(connector))) return;
       res.json(view(connector));
     },
   );
@@ -216,19 +213,15 @@ export function connectorRoutes(s: AppServices): ApiRouter {
     '/connectors/:id/history',
     {
       operationId: 'getConnectorHistory',
-      tag: 'connectors',
+      ...connectorRead,
       summary: "A connector's history",
       description:
         'Every accepted event (API and internal: acceptance results, `ARCHIVE_DUE`, breaking-change reminders `REMINDER_DUE`, review suggestions `SUGGEST_REVIEW`), oldest first, with the transition it made.',
-      access: { kind: 'role', role: 'reader' },
-      params: ConnectorIdParams,
       responses: { 200: { description: 'The history.', schema: HistoryList } },
-      problems: noConnector,
     },
     async (req, res) => {
       const id = req.params.id as string;
-      if (!(await s.store.get(id)))
-        throw new NotFoundError(`No connector with id "${id}".`, { id });
+      await s.store.require(id);
       res.json({ items: await s.store.history(id) });
     },
   );
@@ -237,19 +230,15 @@ export function connectorRoutes(s: AppServices): ApiRouter {
     '/connectors/:id/acceptance-runs',
     {
       operationId: 'listAcceptanceRuns',
-      tag: 'connectors',
+      ...connectorRead,
       summary: "A connector's acceptance-test runs",
       description:
         'The acceptance-test runs of the connector with their status, test counts, exit code and the tail of their output.',
-      access: { kind: 'role', role: 'reader' },
-      params: ConnectorIdParams,
       responses: { 200: { description: 'The runs.', schema: AcceptanceRunList } },
-      problems: noConnector,
     },
     async (req, res) => {
       const id = req.params.id as string;
-      if (!(await s.store.get(id)))
-        throw new NotFoundError(`No connector with id "${id}".`, { id });
+      await s.store.require(id);
       res.json({ items: await s.store.runs(id) });
     },
   );

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { API_EVENT_TYPES } from '../../../machines/connector-events.js';
+import { STATE_NAMES } from '../../../machines/connector-types.js';
 import {
   ACCEPTANCE_SCRIPT,
   ADMIN_TOKEN,
@@ -173,34 +175,10 @@ describe('public endpoints', () => {
     const res = await svc.as(null).get('/v1/machine');
     expect(res.status).toBe(200);
     const text = JSON.stringify(res.body);
-    for (const state of [
-      'custom.active',
-      'custom.contributing',
-      'community.active',
-      'community.certifying',
-      'community.deprecated',
-      'certified.active',
-      'certified.deprecated',
-      'archived.idle',
-      'archived.unarchiveTesting',
-      'archived.unarchiveReview',
-    ]) {
+    for (const state of STATE_NAMES) {
       expect(text).toContain(`"${state}"`);
     }
-    expect(res.body.events).toEqual(
-      expect.arrayContaining([
-        'CONTRIBUTE',
-        'REQUEST_CERTIFICATION',
-        'DEMOTE',
-        'DEPRECATE',
-        'CANCEL_DEPRECATION',
-        'ARCHIVE',
-        'PUBLISH_RELEASE',
-        'REQUEST_UNARCHIVE',
-        'APPROVE_UNARCHIVE',
-        'REJECT_UNARCHIVE',
-      ]),
-    );
+    expect(res.body.events).toEqual(expect.arrayContaining([...API_EVENT_TYPES]));
     expect(res.body.events).not.toContain('ARCHIVE_DUE');
     // the reminder timer and the sweep's review suggestion are internal too
     expect(res.body.internalEvents).toEqual(

@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createLogger } from '../../../src/logger.js';
-import { startService, type RunningService } from '../../../src/service.js';
 import {
   ACCEPTANCE_SCRIPT,
-  ADMIN_TOKEN,
-  ApiClient,
-  deletePrefix,
+  type ApiClient,
   redisUrl,
   registration,
-  testConfig,
-  uniquePrefix,
+  startTestService,
+  type TestService,
 } from '../../support/harness.js';
 import { expectProblem } from '../../support/api-helpers.js';
 
@@ -21,32 +16,23 @@ import { expectProblem } from '../../support/api-helpers.js';
  * response of POST /v1/tokens for an idempotent replay (a replay answers 409 instead).
  */
 
-const prefix = uniquePrefix();
 const logLines: string[] = [];
-let running: RunningService;
+let svc: TestService;
 let api: ApiClient;
 let redis: Redis;
 
 beforeAll(async () => {
-  const logs = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString('utf8'));
-      done();
-    },
+  svc = await startTestService({
+    env: { LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT },
+    logLines,
   });
-  running = await startService(
-    testConfig(prefix, { LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT }),
-    createLogger('trace', logs),
-    { worker: { lockDurationMs: 5_000, stalledIntervalMs: 1_000, relayClaimIdleMs: 1_000 } },
-  );
-  api = new ApiClient(running.url!, ADMIN_TOKEN);
+  api = svc.api;
   redis = new Redis(redisUrl());
 });
 
 afterAll(async () => {
   await redis?.quit();
-  await running?.stop();
-  await deletePrefix(prefix);
+  await svc?.cleanup();
 });
 
 /** Every key of the test Redis (every prefix, BullMQ's too) and everything stored in it. */
@@ -105,12 +91,12 @@ describe('a new token is never stored or logged in clear', () => {
     // Both tokens work: a registration fills the store, the outbox and BullMQ's queues.
     for (const token of tokens) {
       const reg = registration();
-      const created = await new ApiClient(running.url!, token).post('/v1/connectors', reg);
+      const created = await svc.as(token).post('/v1/connectors', reg);
       expect(created.status, created.text).toBe(201);
     }
 
     const stored = await everythingStored();
-    expect(stored.some((s) => s.includes(`${prefix}-bull:`))).toBe(true); // BullMQ's keys read too
+    expect(stored.some((s) => s.includes(`${svc.prefix}-bull:`))).toBe(true); // BullMQ's keys read too
     expect(stored.some((s) => s.includes('secret-keyed'))).toBe(true); // the token record read too
     for (const token of tokens) {
       expect(stored.filter((s) => s.includes(token))).toEqual([]);

@@ -3,6 +3,7 @@ import {
   ACCEPTANCE_SCRIPT,
   registration,
   startTestService,
+  TestClock,
   waitFor,
   type TestService,
 } from '../../support/harness.js';
@@ -13,7 +14,6 @@ import {
   runSweep,
   usage,
   waitForFiredTimers,
-  waitUntilElapsed,
   BASE_ENV,
 } from './helpers.js';
 import {
@@ -23,16 +23,23 @@ import {
   getConnector,
   historyOf,
   historyTypes,
+  promoteTimers,
   register,
   subscribe,
   waitForCatalog,
   waitForState,
 } from '../../support/api-helpers.js';
 
-/** ≈ 2.6 s of notice for the automated deprecations. */
-const NOTICE_DAYS = 0.00003;
-/** ≈ 1.7 s for manual deprecations. */
-const SHORT_NOTICE_DAYS = 0.00002;
+/**
+ * The notice of the automated deprecations, and a shorter one for manual deprecations. The tests
+ * move the service's clock past archiveAt and promote the delayed timer (promoteTimers) instead of
+ * waiting for it.
+ */
+const NOTICE_DAYS = 2;
+const SHORT_NOTICE_DAYS = 0.5;
+/** the service's "now" (all tests of a file share it; it only moves forward) */
+const clock = new TestClock();
+const now = () => clock.now().getTime();
 
 describe('notice period: ARCHIVE_DUE from the durable timer', () => {
   let svc: TestService;
@@ -40,6 +47,7 @@ describe('notice period: ARCHIVE_DUE from the durable timer', () => {
 
   beforeAll(async () => {
     svc = await startTestService({
+      clock: clock.now,
       env: {
         ...BASE_ENV,
         LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT,
@@ -79,7 +87,12 @@ describe('notice period: ARCHIVE_DUE from the durable timer', () => {
 
     // usage recovers during the notice
     await postUsage(svc.api, [usage(recovering.id, 100)]);
-    expect(Date.now(), 'the usage must be reported before archiveAt').toBeLessThan(archiveAt);
+    expect(now(), 'the usage must be reported before archiveAt').toBeLessThan(archiveAt);
+
+    // the notice ends
+    clock.advance(Math.max(archiveAt, doomedArchiveAt) - now());
+    await promoteTimers(svc, doomed.id);
+    await promoteTimers(svc, recovering.id);
 
     // the doomed one is archived at archiveAt, not before
     await waitForState(svc.api, doomed.id, 'archived.idle');
@@ -138,6 +151,8 @@ describe('notice period: ARCHIVE_DUE from the durable timer', () => {
       -1,
     );
 
+    clock.advance(archiveAt - now());
+    await promoteTimers(svc, body.id);
     await waitForState(svc.api, body.id, 'archived.idle');
     const history = await historyOf(svc.api, body.id);
     expect(history.map((h) => h.type)).toEqual(['REGISTER', 'DEPRECATE', 'ARCHIVE_DUE']);
@@ -162,10 +177,12 @@ describe('notice period: ARCHIVE_DUE from the durable timer', () => {
     expect(cancelled.status, cancelled.text).toBe(200);
     expect(cancelled.body.state).toBe('community.active');
     expect(cancelled.body.deprecation).toBeNull();
-    expect(Date.now()).toBeLessThan(archiveAt);
+    expect(now()).toBeLessThan(archiveAt);
 
+    clock.advance(archiveAt - now());
+    await promoteTimers(svc, body.id);
     const fired = await waitForFiredTimers(svc, body.id);
-    expect(Date.now()).toBeGreaterThanOrEqual(archiveAt);
+    expect(now()).toBeGreaterThanOrEqual(archiveAt);
     expect(fired).toEqual([
       { archiveAt: deprecated.body.deprecation.archiveAt, returnvalue: { applied: 'stale' } },
     ]);
@@ -199,7 +216,11 @@ describe('notice period: ARCHIVE_DUE from the durable timer', () => {
     });
     expect(second.status, second.text).toBe(200);
 
-    // the first timer fires (≈ 1.7 s) and finds a deprecation with another archiveAt
+    // the first timer fires (after SHORT_NOTICE_DAYS) and finds a deprecation with another archiveAt
+    clock.advance(Date.parse(first.body.deprecation.archiveAt as string) - now());
+    await promoteTimers(svc, body.id, {
+      archiveAt: first.body.deprecation.archiveAt as string,
+    });
     const fired = await waitForFiredTimers(svc, body.id);
     expect(fired).toEqual([
       { archiveAt: first.body.deprecation.archiveAt, returnvalue: { applied: 'stale' } },
@@ -259,7 +280,7 @@ describe('notice period: the timer is durable', () => {
   });
 
   it('archives at archiveAt even when every process was down at that moment', async () => {
-    const first = await startTestService({ env: BASE_ENV });
+    const first = await startTestService({ env: BASE_ENV, clock: clock.now });
     services.push(first);
     const body = registration();
     await register(first.api, body);
@@ -279,11 +300,17 @@ describe('notice period: the timer is durable', () => {
       { what: 'the archiveDue timer to be scheduled' },
     );
     await first.stop();
-    expect(Date.now()).toBeLessThan(archiveAt);
-    await waitUntilElapsed(archiveAt, 200);
+    expect(now()).toBeLessThan(archiveAt);
+    // archiveAt passes while every process is down
+    clock.advance(archiveAt + 200 - now());
 
-    const second = await startTestService({ env: BASE_ENV, prefix: first.prefix });
+    const second = await startTestService({
+      env: BASE_ENV,
+      prefix: first.prefix,
+      clock: clock.now,
+    });
     services.push(second);
+    await promoteTimers(second, body.id);
     const archived = await waitForState(second.api, body.id, 'archived.idle');
     expect(archived.version).toBe(res.body.version + 1);
     expect(await historyTypes(second.api, body.id)).toEqual([

@@ -1,35 +1,18 @@
 /** `lifecycle connectors …`, global options and exit codes, against a real service (SPEC §12). */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  registration,
-  startTestService,
-  type TestService,
-} from '../../support/harness.js';
-import { closedPortUrl, failingServer, runCli } from './run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, registration } from '../../support/harness.js';
+import { closedPortUrl, failingServer, runCli, useCliSetup } from './run-cli.js';
 
 // Each CLI run is a process of its own (about 2 s on a busy machine): generous time per test.
 describe('lifecycle connectors', { timeout: 180_000 }, () => {
-  let svc: TestService;
-  let env: Record<string, string>;
-  let dir: string;
-  beforeAll(async () => {
-    svc = await startTestService();
-    env = { LIFECYCLE_URL: svc.url!, LIFECYCLE_TOKEN: ADMIN_TOKEN };
-    dir = await mkdtemp(join(tmpdir(), 'cli-connectors-'));
-  });
-  afterAll(async () => {
-    await svc.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const cli = useCliSetup();
 
   it('registers from a YAML file and shows the state and allowed events', async () => {
     const body = registration({ name: 'From YAML' });
-    const file = join(dir, 'connector.yaml');
+    const file = join(cli.dir, 'connector.yaml');
     await writeFile(
       file,
       [
@@ -44,7 +27,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
         '  - alice',
       ].join('\n'),
     );
-    const res = await runCli(['connectors', 'register', '--file', file], env);
+    const res = await runCli(['connectors', 'register', '--file', file], cli.env);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(`Registered ${body.id}.`);
@@ -52,36 +35,38 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
     expect(res.stdout).toMatch(
       /allowed events:\s+REQUEST_CERTIFICATION, DEPRECATE, ARCHIVE, PUBLISH_RELEASE/,
     );
-    expect((await svc.api.get(`/v1/connectors/${body.id}`)).body.name).toBe('From YAML');
+    expect((await cli.svc.api.get(`/v1/connectors/${body.id}`)).body.name).toBe('From YAML');
   });
 
   it('registers from a JSON file with --json, printing the API answer', async () => {
     const body = registration({ supportLevel: 'custom' });
-    const file = join(dir, 'connector.json');
+    const file = join(cli.dir, 'connector.json');
     await writeFile(file, JSON.stringify(body));
-    const res = await runCli(['--json', 'connectors', 'register', '--file', file], env);
+    const res = await runCli(['--json', 'connectors', 'register', '--file', file], cli.env);
     expect(res.code).toBe(0);
-    const api = await svc.api.get(`/v1/connectors/${body.id}`);
+    const api = await cli.svc.api.get(`/v1/connectors/${body.id}`);
     expect(res.json()).toEqual(api.body);
     expect(res.json().state).toBe('custom.active');
   });
 
   it('show, history and runs: --json is the API answer; text names state and events', async () => {
     const body = registration();
-    await svc.api.post('/v1/connectors', body);
-    const show = await runCli(['connectors', 'show', body.id, '--json'], env);
+    await cli.svc.api.post('/v1/connectors', body);
+    const show = await runCli(['connectors', 'show', body.id, '--json'], cli.env);
     expect(show.code).toBe(0);
-    expect(show.json()).toEqual((await svc.api.get(`/v1/connectors/${body.id}`)).body);
+    expect(show.json()).toEqual((await cli.svc.api.get(`/v1/connectors/${body.id}`)).body);
 
-    const history = await runCli(['connectors', 'history', body.id, '--json'], env);
-    expect(history.json()).toEqual((await svc.api.get(`/v1/connectors/${body.id}/history`)).body);
+    const history = await runCli(['connectors', 'history', body.id, '--json'], cli.env);
+    expect(history.json()).toEqual(
+      (await cli.svc.api.get(`/v1/connectors/${body.id}/history`)).body,
+    );
     expect(history.json().items[0].type).toBe('REGISTER');
 
-    const runs = await runCli(['connectors', 'runs', body.id], env);
+    const runs = await runCli(['connectors', 'runs', body.id], cli.env);
     expect(runs.code).toBe(0);
     expect(runs.stdout).toContain(`No acceptance runs for ${body.id}.`);
 
-    const text = await runCli(['connectors', 'history', body.id], env);
+    const text = await runCli(['connectors', 'history', body.id], cli.env);
     expect(text.stdout).toMatch(/REGISTER\s+│ admin\s+│ \(new\) → community\.active/);
   });
 
@@ -90,7 +75,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const body = registration({ name: `Paged ${tag} ${i}` });
-      expect((await svc.api.post('/v1/connectors', body)).status).toBe(201);
+      expect((await cli.svc.api.post('/v1/connectors', body)).status).toBe(201);
       ids.push(body.id);
     }
     // What the API gives page by page, followed by hand.
@@ -98,7 +83,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
     let cursor: string | null = null;
     do {
       const page: any = (
-        await svc.api.get(`/v1/connectors?q=${tag}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        await cli.svc.api.get(`/v1/connectors?q=${tag}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
       ).body;
       pages.push(...page.items);
       cursor = page.nextCursor;
@@ -107,7 +92,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
 
     const res = await runCli(
       ['connectors', 'list', '--query', tag, '--page-size', '2', '--json'],
-      env,
+      cli.env,
     );
     expect(res.code).toBe(0);
     expect(res.json()).toEqual(pages);
@@ -125,7 +110,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
         '--page-size',
         '2',
       ],
-      env,
+      cli.env,
     );
     expect(text.code).toBe(0);
     for (const id of ids) expect(text.stdout).toContain(id);
@@ -134,9 +119,9 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
 
   it('global options after the command; a flag wins over its variable', async () => {
     const body = registration();
-    await svc.api.post('/v1/connectors', body);
+    await cli.svc.api.post('/v1/connectors', body);
     const res = await runCli(
-      ['connectors', 'show', body.id, '--url', svc.url!, '--token', ADMIN_TOKEN, '--json'],
+      ['connectors', 'show', body.id, '--url', cli.svc.url!, '--token', ADMIN_TOKEN, '--json'],
       { LIFECYCLE_URL: await closedPortUrl(), LIFECYCLE_TOKEN: 'not-a-valid-token-at-all' },
     );
     expect(res.stderr).toBe('');
@@ -145,33 +130,33 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
   });
 
   it('exit 1 on a refusal: nothing on stdout, title and detail on stderr', async () => {
-    const res = await runCli(['connectors', 'show', 'source-does-not-exist', '--json'], env);
+    const res = await runCli(['connectors', 'show', 'source-does-not-exist', '--json'], cli.env);
     expect(res.code).toBe(1);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('Not found (404)');
     expect(res.stderr).toContain('No connector with id "source-does-not-exist".');
 
-    const bad = join(dir, 'bad.json');
+    const bad = join(cli.dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ ...registration(), type: 'nonsense' }));
-    const invalid = await runCli(['connectors', 'register', '--file', bad], env);
+    const invalid = await runCli(['connectors', 'register', '--file', bad], cli.env);
     expect(invalid.code).toBe(1);
     expect(invalid.stdout).toBe('');
     expect(invalid.stderr).toContain('Invalid input (400)');
     expect(invalid.stderr).toContain('body.type: Invalid option');
 
-    const anonymous = await runCli(['connectors', 'list'], { LIFECYCLE_URL: svc.url! });
+    const anonymous = await runCli(['connectors', 'list'], { LIFECYCLE_URL: cli.svc.url! });
     expect(anonymous.code).toBe(1);
     expect(anonymous.stderr).toContain('Unauthorized (401)');
     expect(anonymous.stderr).toContain('LIFECYCLE_TOKEN');
   });
 
   it('exit 2 on bad usage, before anything is sent', async () => {
-    const unknown = await runCli(['connectors', 'show', 'source-x', '--bogus'], env);
+    const unknown = await runCli(['connectors', 'show', 'source-x', '--bogus'], cli.env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown option '--bogus'");
     const missingFile = await runCli(
-      ['connectors', 'register', '--file', join(dir, 'none.yaml')],
-      env,
+      ['connectors', 'register', '--file', join(cli.dir, 'none.yaml')],
+      cli.env,
     );
     expect(missingFile.code).toBe(2);
     expect(missingFile.stderr).toContain('no such file');
@@ -180,7 +165,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
 
   it('exit 3 when nothing listens or the service fails (5xx)', async () => {
     const down = await runCli(['connectors', 'list'], {
-      ...env,
+      ...cli.env,
       LIFECYCLE_URL: await closedPortUrl(),
     });
     expect(down.code).toBe(3);
@@ -189,7 +174,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
 
     const failing = await failingServer();
     try {
-      const res = await runCli(['connectors', 'show', 'source-x', '--url', failing.url], env);
+      const res = await runCli(['connectors', 'show', 'source-x', '--url', failing.url], cli.env);
       expect(res.code).toBe(3);
       expect(res.stdout).toBe('');
       expect(res.stderr).toContain('The service failed (500): Internal error: It broke.');

@@ -1,44 +1,26 @@
 /** sweep, usage, tokens, subscriptions, machine and export through `lifecycle` (SPEC §12). */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  registration,
-  startTestService,
-  type TestService,
-  waitFor,
-} from '../../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { registration, waitFor } from '../../support/harness.js';
 import { WebhookReceiver } from '../notifications/webhook-receiver.js';
-import { runCli } from './run-cli.js';
+import { runCli, useCliSetup } from './run-cli.js';
 
 // Each CLI run is a process of its own (about 2 s on a busy machine): generous time per test.
 describe('lifecycle operations', { timeout: 180_000 }, () => {
-  let svc: TestService;
-  let env: Record<string, string>;
-  let dir: string;
-  beforeAll(async () => {
-    svc = await startTestService({
-      env: {
-        // every connector is old enough for the sweep at once
-        LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: '0',
-        LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-      },
-    });
-    env = { LIFECYCLE_URL: svc.url!, LIFECYCLE_TOKEN: ADMIN_TOKEN };
-    dir = await mkdtemp(join(tmpdir(), 'cli-operations-'));
-  });
-  afterAll(async () => {
-    await svc.cleanup();
-    await rm(dir, { recursive: true, force: true });
+  const cli = useCliSetup({
+    env: {
+      // every connector is old enough for the sweep at once
+      LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: '0',
+      LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    },
   });
 
   it('usage import sends a CSV file and reports what was refused, with its line', async () => {
     const used = registration();
-    await svc.api.post('/v1/connectors', used);
+    await cli.svc.api.post('/v1/connectors', used);
     const today = new Date().toISOString().slice(0, 10);
-    const csv = join(dir, 'usage.csv');
+    const csv = join(cli.dir, 'usage.csv');
     await writeFile(
       csv,
       [
@@ -49,7 +31,7 @@ describe('lifecycle operations', { timeout: 180_000 }, () => {
         `${today},${used.id},lots,1`,
       ].join('\n'),
     );
-    const res = await runCli(['usage', 'import', csv, '--json'], env);
+    const res = await runCli(['usage', 'import', csv, '--json'], cli.env);
     expect(res.code).toBe(1);
     const report = res.json();
     expect(report).toMatchObject({ entries: 3, batches: 1, stored: 1 });
@@ -59,20 +41,20 @@ describe('lifecycle operations', { timeout: 180_000 }, () => {
     ]);
     expect(res.stderr).toContain('2 entries rejected');
 
-    const json = join(dir, 'usage.json');
+    const json = join(cli.dir, 'usage.json');
     await writeFile(
       json,
       JSON.stringify([{ connectorId: used.id, date: today, activeConnections: 50, syncs: 3 }]),
     );
-    const ok = await runCli(['usage', 'import', json], env);
+    const ok = await runCli(['usage', 'import', json], cli.env);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('Stored 1 entry of 1; 0 rejected.');
   });
 
   it('sweep --dry-run --wait prints the candidates; --json is the final sweep', async () => {
     const idle = registration();
-    await svc.api.post('/v1/connectors', idle);
-    const text = await runCli(['sweep', '--dry-run', '--wait'], env);
+    await cli.svc.api.post('/v1/connectors', idle);
+    const text = await runCli(['sweep', '--dry-run', '--wait'], cli.env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/Sweep [0-9a-f-]+ \(dry run: nothing changed\): completed/);
     expect(text.stdout).toMatch(
@@ -81,14 +63,16 @@ describe('lifecycle operations', { timeout: 180_000 }, () => {
     expect(text.stdout).toContain('would_deprecate');
     expect(text.stderr).toContain('waiting for its report');
 
-    const json = await runCli(['sweep', '--dry-run', '--wait', '--json'], env);
+    const json = await runCli(['sweep', '--dry-run', '--wait', '--json'], cli.env);
     expect(json.code).toBe(0);
     const sweep = json.json();
     expect(sweep.status).toBe('completed');
-    expect(sweep).toEqual((await svc.api.get(`/v1/archival-sweeps/${sweep.id}`)).body);
-    expect((await svc.api.get(`/v1/connectors/${idle.id}`)).body.state).toBe('community.active');
+    expect(sweep).toEqual((await cli.svc.api.get(`/v1/archival-sweeps/${sweep.id}`)).body);
+    expect((await cli.svc.api.get(`/v1/connectors/${idle.id}`)).body.state).toBe(
+      'community.active',
+    );
 
-    const queued = await runCli(['sweep', '--dry-run', '--json'], env);
+    const queued = await runCli(['sweep', '--dry-run', '--json'], cli.env);
     expect(queued.code).toBe(0);
     expect(queued.json()).toMatchObject({ status: 'queued', dryRun: true });
   });
@@ -96,20 +80,20 @@ describe('lifecycle operations', { timeout: 180_000 }, () => {
   it('tokens create prints a working token; tokens revoke ends it', async () => {
     const created = await runCli(
       ['tokens', 'create', '--subject', 'carol', '--role', 'reader', '--json'],
-      env,
+      cli.env,
     );
     expect(created.code).toBe(0);
     const token = created.json();
     expect(token).toMatchObject({ subject: 'carol', role: 'reader' });
-    expect((await svc.as(token.token).get('/v1/connectors')).status).toBe(200);
+    expect((await cli.svc.as(token.token).get('/v1/connectors')).status).toBe(200);
 
-    const revoked = await runCli(['tokens', 'revoke', token.id], env);
+    const revoked = await runCli(['tokens', 'revoke', token.id], cli.env);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toContain(`Token ${token.id} revoked.`);
-    expect((await svc.as(token.token).get('/v1/connectors')).status).toBe(401);
+    expect((await cli.svc.as(token.token).get('/v1/connectors')).status).toBe(401);
 
     const denied = await runCli(['tokens', 'create', '--subject', 'dave', '--role', 'admin'], {
-      ...env,
+      ...cli.env,
       LIFECYCLE_TOKEN: token.token,
     });
     expect(denied.code).toBe(1);
@@ -120,7 +104,7 @@ describe('lifecycle operations', { timeout: 180_000 }, () => {
     const receiver = await WebhookReceiver.start();
     try {
       const connector = registration();
-      await svc.api.post('/v1/connectors', connector);
+      await cli.svc.api.post('/v1/connectors', connector);
       const created = await runCli(
         [
           'subscriptions',
@@ -135,47 +119,48 @@ describe('lifecycle operations', { timeout: 180_000 }, () => {
           connector.id,
           '--json',
         ],
-        env,
+        cli.env,
       );
       expect(created.code).toBe(0);
       const sub = created.json();
       expect(sub).toMatchObject({ events: ['connector.archived'], connectorIds: [connector.id] });
       expect(sub.secret).toBeUndefined();
 
-      const list = await runCli(['subscriptions', 'list', '--json'], env);
-      expect(list.json()).toEqual((await svc.api.get('/v1/subscriptions')).body);
+      const list = await runCli(['subscriptions', 'list', '--json'], cli.env);
+      expect(list.json()).toEqual((await cli.svc.api.get('/v1/subscriptions')).body);
 
-      expect((await svc.api.event(connector.id, { type: 'ARCHIVE', reason: 'x' })).status).toBe(
+      expect((await cli.svc.api.event(connector.id, { type: 'ARCHIVE', reason: 'x' })).status).toBe(
         200,
       );
       await receiver.waitForEvent((e) => e.connectorId === connector.id);
       const attempts = await waitFor(
         async () => {
-          const items = (await svc.api.get(`/v1/subscriptions/${sub.id}/deliveries`)).body.items;
+          const items = (await cli.svc.api.get(`/v1/subscriptions/${sub.id}/deliveries`)).body
+            .items;
           return items.length > 0 ? items : undefined;
         },
         { what: 'the delivery attempt to be recorded' },
       );
-      const deliveries = await runCli(['subscriptions', 'deliveries', sub.id, '--json'], env);
+      const deliveries = await runCli(['subscriptions', 'deliveries', sub.id, '--json'], cli.env);
       expect(deliveries.code).toBe(0);
       expect(deliveries.json().items).toEqual(attempts);
       expect(attempts[0]).toMatchObject({ eventType: 'connector.archived', outcome: 'delivered' });
 
-      const deleted = await runCli(['subscriptions', 'delete', sub.id], env);
+      const deleted = await runCli(['subscriptions', 'delete', sub.id], cli.env);
       expect(deleted.code).toBe(0);
-      expect((await svc.api.get('/v1/subscriptions')).body.items).toEqual([]);
+      expect((await cli.svc.api.get('/v1/subscriptions')).body.items).toEqual([]);
     } finally {
       await receiver.close();
     }
   });
 
   it('machine: --json is GET /v1/machine, --mermaid a stateDiagram-v2 of it', async () => {
-    const api = (await svc.api.get('/v1/machine')).body;
-    const res = await runCli(['machine', '--json'], env);
+    const api = (await cli.svc.api.get('/v1/machine')).body;
+    const res = await runCli(['machine', '--json'], cli.env);
     expect(res.code).toBe(0);
     expect(res.json()).toEqual(api);
 
-    const mermaid = await runCli(['machine', '--mermaid'], env);
+    const mermaid = await runCli(['machine', '--mermaid'], cli.env);
     expect(mermaid.code).toBe(0);
     const lines = mermaid.stdout.split('\n');
     expect(lines[0]).toBe('stateDiagram-v2');
@@ -188,10 +173,10 @@ describe('lifecycle operations', { timeout: 180_000 }, () => {
   });
 
   it('export registry --out writes GET /v1/catalog/registry.json', async () => {
-    const out = join(dir, 'registry.json');
-    const res = await runCli(['export', 'registry', '--out', out], env);
+    const out = join(cli.dir, 'registry.json');
+    const res = await runCli(['export', 'registry', '--out', out], cli.env);
     expect(res.code).toBe(0);
-    const api = (await svc.api.get('/v1/catalog/registry.json')).body;
+    const api = (await cli.svc.api.get('/v1/catalog/registry.json')).body;
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(api);
     expect(res.stdout).toMatch(/^Wrote \d+ sources and \d+ destinations to /);
   });

@@ -2,7 +2,18 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { CLI_BUNDLE } from '../../support/cli-bundle.js';
+import {
+  ADMIN_TOKEN,
+  startTestService,
+  type StartTestServiceOptions,
+  type TestService,
+} from '../../support/harness.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -15,14 +26,15 @@ export interface CliResult {
 }
 
 /**
- * Runs `lifecycle` as a user would from a checkout (`node --import tsx cli/main.ts`), in its own
- * process, asynchronously: the service under test runs in this process and must keep serving.
+ * Runs `lifecycle` in its own process, from cli/main.ts bundled once per test run
+ * (test/support/global-cli-build.ts), asynchronously: the service under test runs in this process
+ * and must keep serving.
  */
 export async function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+  const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,3 +89,30 @@ export async function failingServer(): Promise<{ url: string; close(): Promise<v
 
 export const ACCEPTANCE_COMMAND =
   'bash test/integration/fixtures/acceptance.sh {connectorId} {image} {reportDir}';
+
+/** What a CLI test runs against; set before its tests. */
+export interface CliSetup {
+  svc: TestService;
+  /** the environment that points `lifecycle` at the service, with the admin token */
+  env: Record<string, string>;
+  /** a scratch folder for the files the commands read and write */
+  dir: string;
+}
+
+/**
+ * Call inside a describe: starts a service (with `options`) and makes a scratch folder before its
+ * tests, stops and removes both after them.
+ */
+export function useCliSetup(options: StartTestServiceOptions = {}): CliSetup {
+  const setup = {} as CliSetup;
+  beforeAll(async () => {
+    setup.svc = await startTestService(options);
+    setup.env = { LIFECYCLE_URL: setup.svc.url!, LIFECYCLE_TOKEN: ADMIN_TOKEN };
+    setup.dir = await mkdtemp(join(tmpdir(), 'cli-test-'));
+  });
+  afterAll(async () => {
+    await setup.svc?.cleanup();
+    if (setup.dir) await rm(setup.dir, { recursive: true, force: true });
+  });
+  return setup;
+}

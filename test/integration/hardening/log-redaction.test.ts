@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createLogger } from '../../../src/logger.js';
-import { startService, type RunningService } from '../../../src/service.js';
 import { Keys } from '../../../src/store/keys.js';
 import {
-  ADMIN_TOKEN,
-  ApiClient,
-  deletePrefix,
   redisUrl,
   registration,
-  testConfig,
-  uniquePrefix,
+  startTestService,
   waitFor,
+  type TestService,
 } from '../../support/harness.js';
 import { expectProblem } from '../../support/api-helpers.js';
 
@@ -22,30 +16,18 @@ import { expectProblem } from '../../support/api-helpers.js';
  * token hashes, secrets. A logged error keeps the command's name and drops the arguments.
  */
 
-const prefix = uniquePrefix();
 const lines: string[] = [];
-let running: RunningService;
-let api: ApiClient;
+let svc: TestService;
 let redis: Redis;
 
 beforeAll(async () => {
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  running = await startService(testConfig(prefix), createLogger('trace', destination), {
-    roles: ['api'],
-  });
-  api = new ApiClient(running.url!, ADMIN_TOKEN);
+  svc = await startTestService({ roles: ['api'], logLines: lines });
   redis = new Redis(redisUrl());
 });
 
 afterAll(async () => {
   await redis?.quit();
-  await running?.stop();
-  await deletePrefix(prefix);
+  await svc?.cleanup();
 });
 
 describe('logged Redis errors', () => {
@@ -53,8 +35,8 @@ describe('logged Redis errors', () => {
     const canary = `canary-${randomUUID()}`;
     const body = registration({ name: canary });
     // The commit script fails (WRONGTYPE) with the snapshot, holding the canary, in its arguments.
-    await redis.set(new Keys(prefix).connector(body.id), 'not a hash');
-    expectProblem(await api.post('/v1/connectors', body), 500);
+    await redis.set(new Keys(svc.prefix).connector(body.id), 'not a hash');
+    expectProblem(await svc.api.post('/v1/connectors', body), 500);
 
     const logged = await waitFor(() => lines.find((line) => line.includes('"unhandled error"')), {
       what: 'the error to be logged',

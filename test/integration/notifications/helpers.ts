@@ -1,25 +1,13 @@
 import { isIP } from 'node:net';
 import { expect } from 'vitest';
+import type { DeliveryAttempt } from '../../../src/http/contract/delivery-attempt.js';
 import type { HostLookup } from '../../../src/notifications/webhook-target-policy.js';
 import type { ApiClient, TestService } from '../../support/harness.js';
 import { register } from '../../support/api-helpers.js';
 import { waitFor } from '../../support/harness.js';
 
 /** One delivery attempt as GET /v1/subscriptions/:id/deliveries shows it. */
-export interface Attempt {
-  deliveryId: string;
-  eventId: string;
-  eventType: string;
-  connectorId: string;
-  attempt: number;
-  maxAttempts: number;
-  at: string;
-  durationMs: number;
-  statusCode: number | null;
-  error: string | null;
-  outcome: 'delivered' | 'retrying' | 'dead_lettered' | 'blocked';
-  nextRetryAt: string | null;
-}
+export type Attempt = DeliveryAttempt;
 
 export async function deliveries(api: ApiClient, subscriptionId: string): Promise<Attempt[]> {
   const res = await api.get(`/v1/subscriptions/${subscriptionId}/deliveries`);

@@ -3,15 +3,19 @@ import {
   ACCEPTANCE_SCRIPT,
   registration,
   startTestService,
+  TestClock,
   waitFor,
   type TestService,
 } from '../../support/harness.js';
 import { certify, waitForQuiet } from './helpers.js';
 import { expectedSignature, WebhookReceiver } from './webhook-receiver.js';
-import { register, subscribe } from '../../support/api-helpers.js';
+import { promoteTimers, register, subscribe } from '../../support/api-helpers.js';
 
 const DAY_MS = 86_400_000;
-/** LIFECYCLE_REMINDER_DAYS: one reminder about 1.7 s before the deadline */
+/**
+ * LIFECYCLE_REMINDER_DAYS: one reminder about 1.7 s before the deadline. The test moves the
+ * service's clock to that time and promotes the delayed reminder (promoteTimers) instead of waiting.
+ */
 const REMINDER_DAYS = 0.00002;
 const REMINDER_MS = Math.round(REMINDER_DAYS * DAY_MS);
 const DOCS = 'https://docs.example.com/migrations';
@@ -26,6 +30,7 @@ function breakingChange(upgradeDeadline: string, message = 'the stream "users" w
 
 describe('releases with breaking changes', () => {
   let svc: TestService;
+  const clock = new TestClock();
   const receivers: WebhookReceiver[] = [];
 
   async function receiverFor(
@@ -54,6 +59,7 @@ describe('releases with breaking changes', () => {
 
   beforeAll(async () => {
     svc = await startTestService({
+      clock: clock.now,
       env: {
         LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT,
         LIFECYCLE_REMINDER_DAYS: String(REMINDER_DAYS),
@@ -79,13 +85,16 @@ describe('releases with breaking changes', () => {
       breakingChange: breakingChange(deadline, 'config "password" moved'),
     });
     expect(res.status, res.text).toBe(200);
-    expect(Date.now()).toBeLessThan(reminderAt);
+    expect(clock.now().getTime()).toBeLessThan(reminderAt);
 
+    clock.advance(reminderAt - clock.now().getTime());
+    await promoteTimers(svc, body.id, { timer: 'breakingChangeReminder' });
     const { event, request } = await rx.waitForEvent(
       (e) => e.type === 'connector.breaking_change_reminder',
       { timeoutMs: 15_000, what: 'the breaking change reminder' },
     );
-    expect(request.receivedAt).toBeGreaterThanOrEqual(reminderAt);
+    // not before its time, on the service's clock
+    expect(Date.parse(event.occurredAt)).toBeGreaterThanOrEqual(reminderAt);
     expect(event.connectorId).toBe(body.id);
     expect(event.data).toMatchObject({
       version: '3.0.0',

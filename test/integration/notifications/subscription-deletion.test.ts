@@ -60,7 +60,9 @@ describe('deleting a subscription', () => {
     expect((await svc.api.delete(`/v1/subscriptions/${id}`)).status).toBe(204);
     expect(await logExists(id)).toBe(false);
 
-    // the retry runs when due and finds the subscription gone
+    // the retry runs when due (made due now rather than after the backoff) and finds the
+    // subscription gone
+    await (await queue.getJob(failed!.deliveryId))!.promote();
     await waitForQuiet(svc, 20_000);
     const done = await queue.getJob(failed!.deliveryId);
     expect(await done?.getState()).toBe('completed');

@@ -6,7 +6,7 @@
 import {
   emptyAirbyteFields,
   type ConnectorContext,
-  type STATE_NAMES,
+  STATE_NAMES,
 } from '../../../machines/connector-types.js';
 import type {
   AcceptanceFailedEvent,
@@ -356,16 +356,8 @@ export const SPEC_TRANSITIONS: readonly SpecTransition[] = [
  * The internal self-transitions the machine has beside SPEC §2's diagram: breaking-change reminders
  * (SPEC §3) wherever the connector is not archived, review suggestions (SPEC §8) on certified ones.
  */
-export const INTERNAL_SELF_TRANSITIONS: readonly SpecTransition[] = (
-  [
-    'custom.active',
-    'custom.contributing',
-    'community.active',
-    'community.certifying',
-    'community.deprecated',
-    'certified.active',
-    'certified.deprecated',
-  ] as const
+export const INTERNAL_SELF_TRANSITIONS: readonly SpecTransition[] = STATE_NAMES.filter(
+  (s) => !s.startsWith('archived.'),
 )
   .map((s): SpecTransition => ({ from: s, event: 'REMINDER_DUE', to: s }))
   .concat([{ from: 'certified.active', event: 'SUGGEST_REVIEW', to: 'certified.active' }]);

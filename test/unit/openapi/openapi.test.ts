@@ -17,16 +17,7 @@ import { REQUEST_EXAMPLES } from '../../../src/http/contract/index.js';
 import { ApiReference } from '../../../src/http/openapi.js';
 import { referenceRoutes } from '../../../src/http/routes/reference-routes.js';
 import { tokenRoutes } from '../../../src/http/routes/token-routes.js';
-import {
-  eventBody,
-  listConnectorsQuery,
-  registrationBody,
-  subscriptionBody,
-  sweepBody,
-  tokenBody,
-  usageBody,
-  usageEntry,
-} from '../../../src/http/schemas.js';
+import * as requestSchemas from '../../../src/http/schemas.js';
 import type { StoredConnector } from '../../../src/store/records.js';
 import {
   SchemaValidator,
@@ -305,15 +296,28 @@ describe('request schemas (from src/http/schemas.ts)', () => {
 
   it('has every example accepted by both the zod schema and the documented JSON Schema', () => {
     const cases: [unknown, { safeParse(v: unknown): { success: boolean } }, string][] = [
-      [REQUEST_EXAMPLES.TokenRequest, tokenBody, 'TokenRequest'],
-      [REQUEST_EXAMPLES.RegistrationRequest, registrationBody, 'RegistrationRequest'],
-      [REQUEST_EXAMPLES.SubscriptionRequest, subscriptionBody, 'SubscriptionRequest'],
-      [REQUEST_EXAMPLES.UsageRequest, usageBody, 'UsageRequest'],
-      [REQUEST_EXAMPLES.UsageRequest.entries[0], usageEntry, 'UsageEntry'],
-      [REQUEST_EXAMPLES.SweepRequest, sweepBody, 'SweepRequest'],
+      [REQUEST_EXAMPLES.TokenRequest, requestSchemas.tokenBody, 'TokenRequest'],
+      [
+        REQUEST_EXAMPLES.RegistrationRequest,
+        requestSchemas.registrationBody,
+        'RegistrationRequest',
+      ],
+      [
+        REQUEST_EXAMPLES.SubscriptionRequest,
+        requestSchemas.subscriptionBody,
+        'SubscriptionRequest',
+      ],
+      [REQUEST_EXAMPLES.UsageRequest, requestSchemas.usageBody, 'UsageRequest'],
+      [REQUEST_EXAMPLES.UsageRequest.entries[0], requestSchemas.usageEntry, 'UsageEntry'],
+      [REQUEST_EXAMPLES.SweepRequest, requestSchemas.sweepBody, 'SweepRequest'],
       [REQUEST_EXAMPLES.ImportRequest, importBody, 'ImportRequest'],
       ...API_EVENT_TYPES.map(
-        (t) => [REQUEST_EXAMPLES.events[t], eventBody, 'EventRequest'] as [unknown, any, string],
+        (t) =>
+          [REQUEST_EXAMPLES.events[t], requestSchemas.eventBody, 'EventRequest'] as [
+            unknown,
+            any,
+            string,
+          ],
       ),
     ];
     for (const [example, zod, name] of cases) {
@@ -353,13 +357,13 @@ describe('request schemas (from src/http/schemas.ts)', () => {
       expect(validator.errors(name, value), `${name} ${JSON.stringify(value)}`).not.toEqual([]);
       // … as zod does
       const zod = {
-        TokenRequest: tokenBody,
-        RegistrationRequest: registrationBody,
-        EventRequest: eventBody,
-        SubscriptionRequest: subscriptionBody,
-        UsageRequest: usageBody,
-        UsageEntry: usageEntry,
-        SweepRequest: sweepBody,
+        TokenRequest: requestSchemas.tokenBody,
+        RegistrationRequest: requestSchemas.registrationBody,
+        EventRequest: requestSchemas.eventBody,
+        SubscriptionRequest: requestSchemas.subscriptionBody,
+        UsageRequest: requestSchemas.usageBody,
+        UsageEntry: requestSchemas.usageEntry,
+        SweepRequest: requestSchemas.sweepBody,
       }[name]!;
       expect(zod.safeParse(value).success, `${name} ${JSON.stringify(value)}`).toBe(false);
     }
@@ -407,7 +411,9 @@ describe('request schemas (from src/http/schemas.ts)', () => {
 
   it('takes the list query parameters from listConnectorsQuery', () => {
     const params = (doc.paths['/v1/connectors'].get.parameters as Obj[]).map(deref);
-    expect(params.map((p) => p.name)).toEqual(Object.keys(listConnectorsQuery.shape));
+    expect(params.map((p) => p.name)).toEqual(
+      Object.keys(requestSchemas.listConnectorsQuery.shape),
+    );
     for (const p of params) {
       expect(p.in).toBe('query');
       expect(p.required).toBe(false);
