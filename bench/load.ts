@@ -1,0 +1,151 @@
+import { percentile } from './service-under-test.js';
+
+/**
+ * The load generators, shared by each figure and its ceiling so that both are driven by the same
+ * client code (fetch from this process; the server under load runs in another one).
+ */
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+function summarize(latencies: number[], seconds: number, errors: number): LoadResult {
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+  };
+}
+
+export interface EventTarget {
+  base: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Closed-loop PUBLISH_RELEASE events: `clients` concurrent clients, each sending to connectors of
+ * its own (`ids[i]` belongs to client `i % clients`) in turn, with a greater tag every time.
+ * `warmup` events go first and are not counted. A status other than 200 counts as an error.
+ */
+export async function eventLoad(
+  target: EventTarget,
+  ids: string[],
+  {
+    clients,
+    events,
+    warmup = 0,
+    tags = new Map(),
+  }: {
+    clients: number;
+    events: number;
+    warmup?: number;
+    /** the last patch number sent per connector (kept across calls on the same connectors) */
+    tags?: Map<string, number>;
+  },
+): Promise<LoadResult> {
+  const patch = tags;
+  const turns = new Array<number>(clients).fill(0);
+  const mine = Array.from({ length: clients }, (_, c) => ids.filter((_, i) => i % clients === c));
+  const run = async (total: number) => {
+    const latencies: number[] = [];
+    let errors = 0;
+    let sent = 0;
+    const started = performance.now();
+    await Promise.all(
+      mine.map(async (own, client) => {
+        while (sent < total && own.length > 0) {
+          sent += 1;
+          const id = own[turns[client]!++ % own.length]!;
+          const next = (patch.get(id) ?? 0) + 1;
+          patch.set(id, next);
+          const t0 = performance.now();
+          const res = await fetch(`${target.base}/v1/connectors/${id}/events`, {
+            method: 'POST',
+            headers: target.headers,
+            body: JSON.stringify({ type: 'PUBLISH_RELEASE', dockerImageTag: `1.0.${next}` }),
+          });
+          await res.arrayBuffer();
+          latencies.push(performance.now() - t0);
+          if (res.status !== 200) errors += 1;
+        }
+      }),
+    );
+    return summarize(latencies, (performance.now() - started) / 1000, errors);
+  };
+  if (warmup > 0) await run(warmup);
+  return run(events);
+}
+
+/**
+ * Closed-loop GETs of `url` for `seconds` by `clients` clients (the body is read, not parsed); a
+ * status other than `expect` counts as an error. `warmupSeconds` of the same load go first.
+ */
+export async function getLoad(
+  url: string,
+  {
+    clients,
+    seconds,
+    headers = {},
+    expect = 200,
+    warmupSeconds = 0,
+  }: {
+    clients: number;
+    seconds: number;
+    headers?: Record<string, string>;
+    expect?: number;
+    warmupSeconds?: number;
+  },
+): Promise<LoadResult & { bytesPerResponse: number }> {
+  let bytes = 0;
+  const run = async (duration: number) => {
+    const latencies: number[] = [];
+    let errors = 0;
+    bytes = 0;
+    const started = performance.now();
+    const end = started + duration * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < end) {
+          const t0 = performance.now();
+          const res = await fetch(url, { headers });
+          const body = await res.arrayBuffer();
+          latencies.push(performance.now() - t0);
+          bytes = body.byteLength;
+          if (res.status !== expect) errors += 1;
+        }
+      }),
+    );
+    return summarize(latencies, (performance.now() - started) / 1000, errors);
+  };
+  if (warmupSeconds > 0) await run(warmupSeconds);
+  return { ...(await run(seconds)), bytesPerResponse: bytes };
+}
+
+/**
+ * Open loop: calls `send(i)` for i = 0..count-1 at `perSecond` (on a fixed schedule, whether or not
+ * earlier calls finished) and waits for all of them.
+ */
+export async function paced<T>(
+  count: number,
+  perSecond: number,
+  send: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const started = performance.now();
+  const all: Promise<T>[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    all.push(send(i));
+  }
+  return Promise.all(all);
+}
