@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '../src/redis/redis-server.js';
-import { benchRedis } from './service-under-test.js';
+import { benchRedis, track } from './service-under-test.js';
 import { eventLoad, type LoadResult } from './load.js';
 
 export interface BenchServer {
@@ -19,10 +19,12 @@ export async function startBenchServer(
   env: Record<string, string>,
 ): Promise<BenchServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', `bench/${script}`], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', `bench/${script}`], {
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.stdout.once('data', () => resolve());

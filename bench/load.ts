@@ -168,7 +168,11 @@ export async function paced<T>(
     const due = started + (i * 1000) / perSecond;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    all.push(send(i));
+    const result = send(i);
+    // Handled now (Promise.all below still sees a failure): a rejection while later sends wait for
+    // their turn must not end the process as an unhandled one.
+    result.catch(() => {});
+    all.push(result);
   }
   return Promise.all(all);
 }

@@ -112,7 +112,7 @@ async function main(): Promise<void> {
         },
       );
       const fig = (x: typeof r.service) =>
-        `${x.events} events, p50 ${f1(x.p50Ms)} ms, p99 ${f1(x.p99Ms)} ms, max ${f1(x.maxMs)} ms`;
+        `${x.events} events, p50 ${f1(x.p50Ms)} ms, p99 ${f1(x.p99Ms)} ms, max ${f1(x.maxMs)} ms (the producer's answer took p50 ${f1(x.answerP50Ms)} ms, p99 ${f1(x.answerP99Ms)} ms)`;
       details.push(
         `latency: open loop at ${r.perSecond}/s over ${LATENCY_LOAD.connectors} connectors, one subscription (after ${LATENCY_LOAD.warmup} warm-up events): service ${fig(r.service)}`,
         `latency ceiling (queue.add in the bench → bench/raw-hop-worker.ts, concurrency 8 → fetch POST): ${fig(r.ceiling)}`,

@@ -5,6 +5,17 @@ import { freePort, startRedisServer, type RedisServerHandle } from '../src/redis
 
 export const BENCH_TOKEN = 'bench-admin-token-0123456789';
 
+/** Every process the bench started; killed when the bench exits, however it exits. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+export function track<T extends ChildProcess>(child: T): T {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** The built service, as deployed (`npm run build`). */
 export const SERVICE_ENTRY = 'dist/src/main.js';
 
@@ -27,11 +38,13 @@ export interface ServiceUnderTest {
 }
 
 /** A Redis with the service's settings (AOF, fsync always when persistent) for one measurement. */
-export function benchRedis(persistent = true): Promise<RedisServerHandle> {
-  return startRedisServer({
+export async function benchRedis(persistent = true): Promise<RedisServerHandle> {
+  const redis = await startRedisServer({
     persistent,
     dir: `/tmp/lifecycle-bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
   });
+  track(redis.process);
+  return redis;
 }
 
 function serviceEnv(redisUrl: string, port: number, env: Record<string, string>) {
@@ -83,10 +96,12 @@ export async function startServiceUnderTest({
 } = {}): Promise<ServiceUnderTest> {
   const redis = shared ?? (await benchRedis(persistent));
   const port = await freePort();
-  const child = spawn(process.execPath, nodeArgs(roles), {
-    env: serviceEnv(redis.url, port, env),
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = track(
+    spawn(process.execPath, nodeArgs(roles), {
+      env: serviceEnv(redis.url, port, env),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -138,10 +153,12 @@ export async function startWorkerProcess(
   env: Record<string, string> = {},
 ): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, nodeArgs(['worker']), {
-    env: serviceEnv(redis.url, port, { ...env, LOG_LEVEL: 'info' }),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = track(
+    spawn(process.execPath, nodeArgs(['worker']), {
+      env: serviceEnv(redis.url, port, { ...env, LOG_LEVEL: 'info' }),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   let seen = '';
   let started = false;
   await new Promise<void>((resolve, reject) => {
