@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '../src/redis/redis-server.js';
 import { benchRedis, track } from './service-under-test.js';
-import { eventLoad, type LoadResult } from './load.js';
 
 export interface BenchServer {
   base: string;
@@ -45,22 +44,16 @@ export async function startBenchServer(
 /**
  * The ceiling of the API figure: Express + JSON parse + 2 Redis round trips
  * (./minimal-express-server.ts) in its own process on a Redis of its own with the service's
- * settings, driven by the same load as the service.
+ * settings; the caller drives it with the same load as the service.
  */
-export async function measureMinimalExpress(
-  ids: string[],
-  load: { clients: number; events: number; warmup: number },
-): Promise<LoadResult> {
+export async function startMinimalExpress(): Promise<{ base: string; stop(): Promise<void> }> {
   const redis = await benchRedis(true);
   const server = await startBenchServer('minimal-express-server.ts', { REDIS_URL: redis.url });
-  try {
-    return await eventLoad(
-      { base: server.base, headers: { 'content-type': 'application/json' } },
-      ids,
-      load,
-    );
-  } finally {
-    await server.stop();
-    await redis.stop();
-  }
+  return {
+    base: server.base,
+    async stop() {
+      await server.stop();
+      await redis.stop();
+    },
+  };
 }

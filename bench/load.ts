@@ -13,11 +13,14 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** every request's latency (ms), sorted */
+  latencies: number[];
 }
 
 function summarize(latencies: number[], seconds: number, errors: number): LoadResult {
   latencies.sort((a, b) => a - b);
   return {
+    latencies,
     requests: latencies.length,
     seconds,
     perSecond: latencies.length / seconds,
@@ -123,13 +126,11 @@ export async function getLoad(
     expect?: number;
     warmupSeconds?: number;
   },
-): Promise<LoadResult & { bytesPerResponse: number }> {
-  let bytes = 0;
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const run = async (duration: number) => {
     const latencies: number[] = [];
     let errors = 0;
-    bytes = 0;
     const started = performance.now();
     const end = started + duration * 1000;
     await Promise.all(
@@ -138,7 +139,6 @@ export async function getLoad(
           const t0 = performance.now();
           const res = await getOnce(agent, url, headers);
           latencies.push(performance.now() - t0);
-          bytes = res.bytes;
           if (res.status !== expect) errors += 1;
         }
       }),
@@ -147,7 +147,7 @@ export async function getLoad(
   };
   try {
     if (warmupSeconds > 0) await run(warmupSeconds);
-    return { ...(await run(seconds)), bytesPerResponse: bytes };
+    return await run(seconds);
   } finally {
     agent.destroy();
   }
@@ -175,4 +175,32 @@ export async function paced<T>(
     all.push(result);
   }
   return Promise.all(all);
+}
+
+/** Several measurements of one target as one: all their requests over all their time. */
+export function combine(results: LoadResult[]): LoadResult {
+  return summarize(
+    results.flatMap((r) => r.latencies),
+    results.reduce((sum, r) => sum + r.seconds, 0),
+    results.reduce((sum, r) => sum + r.errors, 0),
+  );
+}
+
+/**
+ * Measures each target in turn, `rounds` times (A, B, A, B…), and combines each target's rounds:
+ * on a shared machine, a figure and its ceiling then see the same background load.
+ */
+export async function alternate<K extends string>(
+  rounds: number,
+  targets: Record<K, () => Promise<LoadResult>>,
+): Promise<Record<K, LoadResult>> {
+  const keys = Object.keys(targets) as K[];
+  const results = new Map<K, LoadResult[]>(keys.map((k) => [k, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const k of keys) results.get(k)!.push(await targets[k]());
+  }
+  return Object.fromEntries(keys.map((k) => [k, combine(results.get(k)!)])) as Record<
+    K,
+    LoadResult
+  >;
 }
