@@ -15,7 +15,7 @@ export interface ImportBenchResult {
 }
 
 /** A generated metadata.yaml in the shape of Airbyte's (breaking changes, tags, kept fields). */
-function metadataText(n: number, tag: string): string {
+export function metadataText(n: number, tag: string): string {
   const id = `source-bench-${n.toString().padStart(5, '0')}`;
   return YAML.stringify({
     metadataSpecVersion: '1.0',

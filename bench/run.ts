@@ -1,67 +1,245 @@
 import { cpus, totalmem } from 'node:os';
 import { measureAirbyteImport } from './airbyte-import.js';
-import { measureApiThroughput } from './api-throughput.js';
+import { API_LOAD, measureApiThroughput } from './api-throughput.js';
 import { measureArchivalSweep } from './archival-sweep.js';
-import { measureMinimalExpress, measureRawBullmq } from './ceilings.js';
-import { measureNotificationLatency } from './notification-latency.js';
+import { CATALOG_LOAD, measureCatalogRead } from './catalog-read.js';
+import type { LoadResult } from './load.js';
+import { LATENCY_LOAD, measureNotificationLatency } from './notification-latency.js';
+import { measureScaling } from './scaling.js';
+import { buildService } from './service-under-test.js';
 
-/** `npm run bench [-- api|latency|sweep|import ...]`: prints each figure; not a test. */
-async function main(): Promise<void> {
-  const only = new Set(process.argv.slice(2));
-  const want = (name: string) => only.size === 0 || only.has(name);
-  console.log(
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
-  );
-  if (want('api')) {
-    const api = await measureApiThroughput();
-    console.log(
-      `API events (PUBLISH_RELEASE, 200 connectors, 32 clients, Redis AOF fsync always): ` +
-        `${api.eventsPerSecond.toFixed(0)} events/s over ${api.events} events, ` +
-        `p50 ${api.p50Ms.toFixed(1)} ms, p99 ${api.p99Ms.toFixed(1)} ms, errors ${api.errors}`,
-    );
-    const bull = await measureRawBullmq();
-    console.log(
-      `raw BullMQ (same Redis settings, 32 concurrency): ${bull.jobsPerSecond.toFixed(0)} jobs/s added and processed (${bull.jobs} jobs)`,
-    );
-    const minimal = await measureMinimalExpress();
-    console.log(
-      `minimal Express handler with the same 3 Redis round trips: ${minimal.requestsPerSecond.toFixed(0)} req/s, ` +
-        `p50 ${minimal.p50Ms.toFixed(1)} ms, p99 ${minimal.p99Ms.toFixed(1)} ms`,
-    );
-    // One event produces about 2 jobs (a notification and a catalog refresh).
-    console.log(
-      `ratios: API/minimal Express ${(api.eventsPerSecond / minimal.requestsPerSecond).toFixed(2)}, ` +
-        `API jobs (2 per event)/raw BullMQ ${((2 * api.eventsPerSecond) / bull.jobsPerSecond).toFixed(2)}`,
-    );
-  }
-  if (want('latency')) {
-    const latency = await measureNotificationLatency();
-    console.log(
-      `notification latency (event accepted → webhook received, ${latency.events} events, 8 clients): ` +
-        `p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms, max ${latency.maxMs.toFixed(1)} ms`,
-    );
-  }
-  if (want('sweep')) {
-    const sweep = await measureArchivalSweep();
-    console.log(
-      `archival sweep (${sweep.connectors} connectors × ${sweep.usageDays} days of usage, ${sweep.candidates} candidates): ` +
-        `dry run ${sweep.dryRunSeconds.toFixed(1)} s, sweep with ${sweep.deprecated} deprecations ${sweep.sweepSeconds.toFixed(1)} s, ` +
-        `peak RSS ${sweep.peakRssMb.toFixed(0)} MB (baseline ${sweep.baselineRssMb.toFixed(0)} MB), peak heap ${sweep.peakHeapMb.toFixed(0)} MB ` +
-        `(seeding took ${sweep.seedSeconds.toFixed(0)} s)`,
-    );
-  }
-  if (want('import')) {
-    const imp = await measureAirbyteImport();
-    console.log(
-      `Airbyte import (POST /v1/imports, ${imp.documents} generated metadata.yaml, ${imp.bodyMb.toFixed(1)} MB body): ` +
-        `create ${imp.createSeconds.toFixed(2)} s (catalog lists all after ${imp.catalogSeconds.toFixed(1)} s), ` +
-        `re-import unchanged ${imp.unchangedSeconds.toFixed(2)} s, apply ${imp.documents} releases ${imp.applySeconds.toFixed(2)} s; ` +
-        `service peak RSS ${imp.peakRssMb.toFixed(0)} MB (baseline ${imp.baselineRssMb.toFixed(0)} MB)`,
-    );
-  }
+/**
+ * `npm run bench [-- api|latency|sweep|import|catalog|scale ...]`: builds the service, measures
+ * each figure and, in the same run, its ceiling, then prints one table (issue 13). Without
+ * arguments: everything but `scale`. Not a test.
+ */
+
+interface Row {
+  figure: string;
+  service: string;
+  ceiling: string;
+  ratio: string;
+  goal: string;
+  met: string;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+const MEASUREMENTS = ['api', 'latency', 'sweep', 'import', 'catalog', 'scale'] as const;
+const DEFAULT = MEASUREMENTS.filter((m) => m !== 'scale');
+
+const f0 = (n: number) => n.toFixed(0);
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
+const load = (r: LoadResult, unit: string) =>
+  `${f0(r.perSecond)} ${unit} over ${r.requests} in ${f1(r.seconds)} s, p50 ${f1(r.p50Ms)} ms, p99 ${f1(r.p99Ms)} ms, errors ${r.errors}`;
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  for (const a of asked) {
+    if (!(MEASUREMENTS as readonly string[]).includes(a)) {
+      throw new Error(`unknown measurement ${a}: expected ${MEASUREMENTS.join(', ')}`);
+    }
+  }
+  const want = (name: string) =>
+    asked.length === 0 ? (DEFAULT as readonly string[]).includes(name) : asked.includes(name);
+  const rows: Row[] = [];
+  const details: string[] = [];
+  const failed = (figure: string, err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    rows.push({ figure, service: `failed: ${message}`, ceiling: '', ratio: '', goal: '', met: '' });
+    console.error(err);
+  };
+
+  if (MEASUREMENTS.some((m) => m !== 'sweep' && want(m))) buildService();
+  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node dist/src/main.js in its own process, load from the bench process, one redis-server per measurement (AOF, appendfsync always)`;
+  console.log(machine);
+
+  if (want('api')) {
+    console.log('measuring: API throughput and its ceiling…');
+    try {
+      const r = await measureApiThroughput();
+      const ratio = r.service.perSecond / r.ceiling.perSecond;
+      const p99 = r.service.p99Ms / r.ceiling.p99Ms;
+      rows.push(
+        {
+          figure: `events/s, PUBLISH_RELEASE over ${r.connectors} connectors, ${r.clients} clients, default single process`,
+          service: f0(r.service.perSecond),
+          ceiling: `${f0(r.ceiling.perSecond)} (Express + 2 Redis round trips)`,
+          ratio: f2(ratio),
+          goal: '≥ 0.7',
+          met: yes(ratio >= 0.7),
+        },
+        {
+          figure: 'p99 under that load',
+          service: `${f1(r.service.p99Ms)} ms`,
+          ceiling: `${f1(r.ceiling.p99Ms)} ms`,
+          ratio: f2(p99),
+          goal: '≤ 2',
+          met: yes(p99 <= 2),
+        },
+      );
+      details.push(
+        `api: service and ceiling run at once, measured in ${r.rounds} alternating rounds after ${API_LOAD.warmup} warm-up events each`,
+        `api service: ${load(r.service, 'events/s')}`,
+        `api ceiling (bench/minimal-express-server.ts: express.json, HMGET, EVAL): ${load(r.ceiling, 'req/s')}`,
+      );
+    } catch (err) {
+      failed('API throughput', err);
+    }
+  }
+
+  if (want('latency')) {
+    console.log('measuring: notification latency and its ceiling…');
+    try {
+      const r = await measureNotificationLatency();
+      const p50 = r.service.p50Ms / r.ceiling.p50Ms;
+      const p99 = r.service.p99Ms / r.ceiling.p99Ms;
+      rows.push(
+        {
+          figure: `event accepted → webhook received, p50, paced at ${r.perSecond} events/s`,
+          service: `${f1(r.service.p50Ms)} ms`,
+          ceiling: `${f1(r.ceiling.p50Ms)} ms (one raw BullMQ hop: add, process, POST)`,
+          ratio: f2(p50),
+          goal: '≤ 2',
+          met: yes(p50 <= 2),
+        },
+        {
+          figure: 'event → webhook p99',
+          service: `${f1(r.service.p99Ms)} ms`,
+          ceiling: `${f1(r.ceiling.p99Ms)} ms`,
+          ratio: f2(p99),
+          goal: '≤ 3',
+          met: yes(p99 <= 3),
+        },
+      );
+      const fig = (x: typeof r.service) =>
+        `${x.events} events, p50 ${f1(x.p50Ms)} ms, p99 ${f1(x.p99Ms)} ms, max ${f1(x.maxMs)} ms (the producer's answer took p50 ${f1(x.answerP50Ms)} ms, p99 ${f1(x.answerP99Ms)} ms)`;
+      details.push(
+        `latency: open loop at ${r.perSecond}/s over ${LATENCY_LOAD.connectors} connectors, one subscription (after ${LATENCY_LOAD.warmup} warm-up events): service ${fig(r.service)}`,
+        `latency ceiling (queue.add in the bench → bench/raw-hop-worker.ts, concurrency 8 → fetch POST): ${fig(r.ceiling)}`,
+      );
+    } catch (err) {
+      failed('notification latency', err);
+    }
+  }
+
+  if (want('sweep')) {
+    console.log('measuring: archival sweep…');
+    try {
+      const r = await measureArchivalSweep();
+      rows.push({
+        figure: `sweep, ${r.connectors / 1000}k connectors × ${r.usageDays} days`,
+        service: `${f1(r.sweepSeconds)} s, ${f0(r.peakRssMb)} MB peak RSS`,
+        ceiling: '—',
+        ratio: '—',
+        goal: '≤ 4 s; ≤ 300 MB',
+        met: yes(r.sweepSeconds <= 4 && r.peakRssMb <= 300),
+      });
+      details.push(
+        `sweep (${r.candidates} candidates): dry run ${f1(r.dryRunSeconds)} s, sweep with ${r.deprecated} deprecations ${f1(r.sweepSeconds)} s, ` +
+          `peak RSS ${f0(r.peakRssMb)} MB (baseline ${f0(r.baselineRssMb)} MB), peak heap ${f0(r.peakHeapMb)} MB (seeding took ${f0(r.seedSeconds)} s)`,
+      );
+    } catch (err) {
+      failed('archival sweep', err);
+    }
+  }
+
+  if (want('import')) {
+    console.log('measuring: Airbyte import…');
+    try {
+      const r = await measureAirbyteImport();
+      rows.push({
+        figure: `Airbyte import, ${r.documents} metadata.yaml (${f1(r.bodyMb)} MB)`,
+        service: `create ${f2(r.createSeconds)} s, unchanged ${f2(r.unchangedSeconds)} s, apply ${f2(r.applySeconds)} s`,
+        ceiling: '—',
+        ratio: '—',
+        goal: '—',
+        met: '—',
+      });
+      details.push(
+        `import: create ${f2(r.createSeconds)} s (catalog lists all after ${f1(r.catalogSeconds)} s), re-import unchanged ${f2(r.unchangedSeconds)} s, ` +
+          `apply ${r.documents} releases ${f2(r.applySeconds)} s; service peak RSS ${f0(r.peakRssMb)} MB (baseline ${f0(r.baselineRssMb)} MB)`,
+      );
+    } catch (err) {
+      failed('Airbyte import', err);
+    }
+  }
+
+  if (want('catalog')) {
+    console.log('measuring: catalog GET and its ceiling…');
+    try {
+      const r = await measureCatalogRead();
+      const full = r.service.full.perSecond / r.ceiling.full.perSecond;
+      const nm = r.service.notModified.perSecond / r.ceiling.notModified.perSecond;
+      rows.push(
+        {
+          figure: `catalog GET with ${r.connectors} connectors (${f1(r.bodyMb)} MB): 200, req/s`,
+          service: f0(r.service.full.perSecond),
+          ceiling: `${f0(r.ceiling.full.perSecond)} (static Express handler, same document serialized once)`,
+          ratio: f2(full),
+          goal: '≥ 0.7',
+          met: yes(full >= 0.7),
+        },
+        {
+          figure: 'catalog GET, 304 on If-None-Match, req/s',
+          service: f0(r.service.notModified.perSecond),
+          ceiling: `${f0(r.ceiling.notModified.perSecond)} (same handler, fixed ETag check)`,
+          ratio: f2(nm),
+          goal: '≥ 0.7',
+          met: yes(nm >= 0.7),
+        },
+      );
+      details.push(
+        `catalog: ${r.connectors} connectors imported and listed in ${f1(r.seedSeconds)} s; service and ceiling run at once, ${r.clients} clients, ${r.rounds} alternating rounds of ${r.seconds} s per figure (after ${CATALOG_LOAD.warmupSeconds} s warm-up each)`,
+        `catalog service 200: ${load(r.service.full, 'req/s')}; 304: ${load(r.service.notModified, 'req/s')}`,
+        `catalog ceiling 200: ${load(r.ceiling.full, 'req/s')}; 304: ${load(r.ceiling.notModified, 'req/s')}`,
+        `catalog, static handler with res.json(parsedDoc) per request (for comparison): ${load(r.staticResJson, 'req/s')}`,
+      );
+    } catch (err) {
+      failed('catalog GET', err);
+    }
+  }
+
+  if (want('scale')) {
+    console.log('measuring: scaling with worker processes…');
+    try {
+      const steps = await measureScaling();
+      details.push(
+        `scale (${API_LOAD.connectors} connectors, ${API_LOAD.clients} clients, PUBLISH_RELEASE, one webhook subscription; one Redis):`,
+        '',
+        '| processes | events/s accepted | p99 | backlog drained after | events fully processed/s | webhooks |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...steps.map(
+          (s) =>
+            `| ${s.workerProcesses === 0 ? '1 (all roles)' : `1 api + ${s.workerProcesses} worker`} | ${f0(s.load.perSecond)} | ${f1(s.load.p99Ms)} ms | ${f1(s.drainSeconds)} s | ${f0(s.processedPerSecond)} | ${s.webhooks} of ${s.load.requests} |`,
+        ),
+        '',
+      );
+    } catch (err) {
+      failed('scaling', err);
+    }
+  }
+
+  console.log('');
+  console.log(machine);
+  console.log('');
+  if (rows.length > 0) {
+    console.log('| figure | service | ceiling, same run | ratio | goal | met? |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    for (const r of rows) {
+      console.log(
+        `| ${r.figure} | ${r.service} | ${r.ceiling} | ${r.ratio} | ${r.goal} | ${r.met} |`,
+      );
+    }
+    console.log('');
+  }
+  for (const d of details) console.log(d);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -16,6 +16,8 @@ export type CatalogDocument = Omit<CatalogResponse, 'supportLevels'>;
  */
 export class CatalogService {
   private cached: CatalogDocument | null = null;
+  private versionRead: Promise<number> | null = null;
+  private loading: Promise<CatalogDocument> | null = null;
 
   constructor(
     private readonly redis: Redis,
@@ -57,9 +59,23 @@ export class CatalogService {
     return Number((await this.redis.hget(this.keys.catalogMeta(), 'version')) ?? 0);
   }
 
+  /**
+   * The catalog document, cached per catalog version: one small read (the version) when nothing
+   * changed. Concurrent readers share one version read and one load of a new version.
+   */
   async document(): Promise<CatalogDocument> {
-    const version = await this.version();
-    if (this.cached && this.cached.catalogVersion === version) return this.cached;
+    this.versionRead ??= this.version().finally(() => (this.versionRead = null));
+    const version = await this.versionRead;
+    for (;;) {
+      if (this.cached?.catalogVersion === version) return this.cached;
+      this.loading ??= this.load().finally(() => (this.loading = null));
+      const doc = await this.loading;
+      // A load that started before `version` was read may have read an older catalog: load again.
+      if (doc.catalogVersion >= version) return doc;
+    }
+  }
+
+  private async load(): Promise<CatalogDocument> {
     const reply = await this.redis
       .multi()
       .hmget(this.keys.catalogMeta(), 'version', 'generatedAt')

@@ -21,6 +21,9 @@ function catalogNotModified(req: Request, res: Response, etag: string): boolean 
 export function catalogRoutes(s: AppServices): ApiRouter {
   const api = new ApiRouter();
 
+  // The catalog as sent, serialized once per catalog version (10,000 connectors: about 13 MB).
+  let catalog: { version: number; json: Buffer } | null = null;
+
   api.get(
     '/catalog',
     {
@@ -43,9 +46,13 @@ export function catalogRoutes(s: AppServices): ApiRouter {
     async (req, res) => {
       const doc = await s.catalog.document();
       if (catalogNotModified(req, res, `"catalog-${doc.catalogVersion}"`)) return;
-      // The support policy of each level rides along (SPEC §11).
-      const body: CatalogDocument = { ...doc, supportLevels: s.config.supportLevels };
-      res.json(body);
+      if (catalog?.version !== doc.catalogVersion) {
+        // The support policy of each level rides along (SPEC §11).
+        const body: CatalogDocument = { ...doc, supportLevels: s.config.supportLevels };
+        catalog = { version: doc.catalogVersion, json: Buffer.from(JSON.stringify(body)) };
+      }
+      // What res.json(body) sends, serialized once per catalog version.
+      (res as Response).type('application/json').send(catalog.json);
     },
   );
 

@@ -204,6 +204,32 @@ describe('GET /v1/catalog', () => {
     expect(entry(fresh.body as Catalog, id)).toBeDefined();
   });
 
+  test('concurrent readers while it changes: whole JSON documents under their own ETag, never older than one already read', async () => {
+    const id = await register();
+    let newest = 0;
+    await waitFor(
+      async () => {
+        const batch = await Promise.all(
+          Array.from({ length: 16 }, () => svc.as(null).get('/v1/catalog')),
+        );
+        for (const res of batch) {
+          expect(res.status).toBe(200);
+          expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+          expect(res.headers.get('etag')).toBe(`"catalog-${res.body.catalogVersion}"`);
+          expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(res.text));
+          expect(res.text).toBe(JSON.stringify(res.body));
+          expect(Array.isArray(res.body.supportLevels)).toBe(true);
+          newest = Math.max(newest, res.body.catalogVersion as number);
+        }
+        return batch.every((res) => entry(res.body as Catalog, id)) ? batch : undefined;
+      },
+      { intervalMs: 20, what: 'every concurrent reader to see the registration' },
+    );
+    const after = await catalog();
+    expect(after.catalogVersion).toBeGreaterThanOrEqual(newest);
+    expect(entry(after, id)).toBeDefined();
+  });
+
   test('a new registration is listed, a custom one never', async () => {
     const versionBefore = (await catalog()).catalogVersion;
     const id = await register();
