@@ -46,10 +46,10 @@ export class WorkerRuntime {
         clock: s.clock,
         deadLetterKey: s.keys.outboxDeadLetters(),
         onDeadLetter: (reason) => s.metrics.outboxDeadLetters.inc({ reason }),
-        batch: async (planned) =>
+        batch: async (planned, { subscriptionsVersion }) =>
           batchJobs(
             planned,
-            needsSubscriptions(planned) ? await subscriptions.current() : [],
+            needsSubscriptions(planned) ? await subscriptions.current(subscriptionsVersion) : [],
             s.config.webhooks,
           ),
         ...(options.relayClaimIdleMs !== undefined

@@ -22,7 +22,16 @@ export interface OutboxRelayOptions {
    * The jobs a batch adds, from the jobs its entries planned (see ./relay-batch.ts: notifications
    * fanned out to deliveries, catalog refreshes coalesced); by default, as planned.
    */
-  batch?: (planned: PlannedJob[]) => Promise<PlannedJob[]>;
+  batch?: (planned: PlannedJob[], context: BatchContext) => Promise<PlannedJob[]>;
+}
+
+/** What a batch knows besides its planned jobs. */
+export interface BatchContext {
+  /**
+   * The newest subscriptions' version its entries were committed under (undefined when an entry
+   * does not say: it was written by an earlier release).
+   */
+  subscriptionsVersion: number | undefined;
 }
 
 /** How much of a poison entry's text the log line shows (the dead-letter stream keeps it all). */
@@ -170,7 +179,9 @@ export class OutboxRelay {
       if (planned.ok) jobs.push(planned.job);
       else dead.push({ id, fields, reason: planned.reason, detail: planned.detail });
     }
-    const batch = this.options.batch ? await this.options.batch(jobs) : jobs;
+    const batch = this.options.batch
+      ? await this.options.batch(jobs, { subscriptionsVersion: newestStamp(entries) })
+      : jobs;
     if (batch.length > 0) await this.queues.add(batch);
     const ids = entries.map(([id]) => id);
     const tx = this.redis.multi();
@@ -213,4 +224,16 @@ export class OutboxRelay {
     );
     return entries.length;
   }
+}
+
+/** The newest `subscriptions` stamp of the entries, or undefined when one has none. */
+function newestStamp(entries: StreamEntries): number | undefined {
+  let newest = 0;
+  for (const [, fields] of entries) {
+    const at = fields.indexOf('subscriptions');
+    const stamp = at >= 0 && at % 2 === 0 ? Number(fields[at + 1]) : NaN;
+    if (!Number.isFinite(stamp)) return undefined;
+    newest = Math.max(newest, stamp);
+  }
+  return newest;
 }

@@ -122,6 +122,7 @@ export class ConnectorStore {
       k.byState(input.previous?.state ?? input.next.state),
       k.byState(input.next.state),
       k.definitionIds(),
+      k.subscriptionsVersion(),
       // the guard stays the last key (and its value the last argument)
       input.guard?.key ?? k.usageStamp(id),
     ];

@@ -12,13 +12,16 @@ import { LuaCommand } from './lua-command.js';
  * KEYS: 1 connector hash, 2 history list, 3 outbox stream, 4 all-connectors index,
  *       5 old level index, 6 old status index, 7 new level index, 8 new status index,
  *       9 type index, 10 runs hash, 11 old state index, 12 new state index,
- *       13 definition ids hash (definitionId → connector id), LAST (14): the guard key
+ *       13 definition ids hash (definitionId → connector id), 14 the subscriptions' version,
+ *       LAST (15): the guard key
  * ARGV: 1 expected version (0 = create), 2 connector id, 3 snapshot JSON, 4 history entry JSON,
  *       5 number of runs R, then R pairs (runId, run JSON), then outbox entry JSONs,
  *       LAST: the guard value ('' = no guard)
  * The guard is always the last key and the last argument, whatever comes before them: the commit
  * happens only if the guard key still holds the guard value (a missing key reads '0'). The archival
  * sweep uses it with the connector's usage stamp (SPEC §10).
+ * Each outbox entry is a stream entry `effect <JSON> subscriptions <version>`: the subscriptions'
+ * version at the commit, with which the relay knows whether its subscription index is current.
  * Returns {1, newVersion} or {0, reason, currentVersion}; reason 'guard' when the guard moved;
  * reason 'definition' carries the id of the connector that holds the definitionId instead of a
  * version.

@@ -41,8 +41,11 @@ for _ = 1, runs do
   redis.call('HSETNX', KEYS[10], ARGV[i], ARGV[i + 1])
   i = i + 2
 end
+-- Each entry carries the subscriptions' version at this commit: the relay's subscription index
+-- is current for it when it has seen that version.
+local subscriptions = redis.call('GET', KEYS[14]) or '0'
 while i < #ARGV do
-  redis.call('XADD', KEYS[3], '*', 'effect', ARGV[i])
+  redis.call('XADD', KEYS[3], '*', 'effect', ARGV[i], 'subscriptions', subscriptions)
   i = i + 1
 end
 return {1, version}
