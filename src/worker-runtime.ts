@@ -46,11 +46,14 @@ export class WorkerRuntime {
         clock: s.clock,
         deadLetterKey: s.keys.outboxDeadLetters(),
         onDeadLetter: (reason) => s.metrics.outboxDeadLetters.inc({ reason }),
+        catalogDirtyKey: s.keys.catalogDirty(),
         batch: async (planned, { subscriptionsVersion }) =>
           batchJobs(
             planned,
             needsSubscriptions(planned) ? await subscriptions.current(subscriptionsVersion) : [],
             s.config.webhooks,
+            // a monotonic clock: a flush window is never one that has passed
+            { consumer: options.consumer, now: performance.timeOrigin + performance.now() },
           ),
         ...(options.relayClaimIdleMs !== undefined
           ? { claimIdleMs: options.relayClaimIdleMs }

@@ -3,10 +3,14 @@ import type { CatalogService } from '../src/catalog/catalog-service.js';
 import { catalogJob } from '../src/jobs/job-catalog.js';
 import { parseJob } from '../src/jobs/parse-job.js';
 
-/** Brings the catalog entries of the job's connectors up to date (idempotent). */
+/** Brings catalog entries up to date: the dirty ones (a flush), or given ones (idempotent). */
 export function catalogProcessor(catalog: CatalogService) {
   return async (job: Job): Promise<{ catalogVersion: number }> => {
-    const { connectorIds } = parseJob(catalogJob, job);
-    return { catalogVersion: await catalog.refreshMany(connectorIds) };
+    const data = parseJob(catalogJob, job);
+    const catalogVersion =
+      'flush' in data
+        ? await catalog.flushDirty(String(job.id))
+        : await catalog.refreshMany(data.connectorIds);
+    return { catalogVersion };
   };
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConnectorStore } from '../store/connector-store.js';
 import type { Keys } from '../store/keys.js';
-import { UPSERT_CATALOG_ENTRY } from '../store/redis-scripts.js';
+import { CLAIM_CATALOG_DIRTY, UPSERT_CATALOG_ENTRY } from '../store/redis-scripts.js';
 import { emptyAirbyteFields } from '../../machines/connector-types.js';
 import type { CatalogDocument as CatalogResponse } from '../http/contract/catalog-document.js';
 import { toCatalogEntry, type CatalogEntry } from './catalog-entry.js';
@@ -53,6 +53,30 @@ export class CatalogService {
     const replies = await UPSERT_CATALOG_ENTRY.runMany(this.redis, calls);
     for (const reply of replies) if (reply instanceof Error) throw reply;
     return Math.max(...replies.map(Number));
+  }
+
+  /**
+   * Refreshes every connector marked dirty (by the relay) until none is left, `batch` at a time;
+   * `jobId` names the flush job, whose taken connectors survive a crash and are refreshed by its
+   * retry. Returns the catalog version after.
+   */
+  async flushDirty(jobId: string, batch = 500): Promise<number> {
+    const flushing = this.keys.catalogFlushing(jobId);
+    let version = await this.version();
+    let ids = await this.redis.smembers(flushing);
+    for (;;) {
+      if (ids.length === 0) {
+        ids = (await CLAIM_CATALOG_DIRTY.run(
+          this.redis,
+          [this.keys.catalogDirty(), flushing],
+          [batch],
+        )) as string[];
+        if (ids.length === 0) return version;
+      }
+      version = await this.refreshMany(ids);
+      await this.redis.del(flushing);
+      ids = [];
+    }
   }
 
   async version(): Promise<number> {

@@ -10,10 +10,11 @@ import type { OutboxEntry } from '../store/records.js';
  * producers (the outbox relay) and processors (workers/) are typed from the same definitions.
  */
 /**
- * A catalog refresh of one or more connectors (the relay coalesces the refreshes of one batch into
- * one job); the single-connector shape of earlier versions is still read.
+ * A catalog job: a flush of the connectors the relay marked dirty (`flush`), or the refresh of
+ * given connectors (the shapes of earlier versions, still read).
  */
 export const catalogJob = z.union([
+  z.object({ flush: z.literal(true) }),
   z.object({ connectorIds: z.array(z.string()).min(1), requestId: z.string().optional() }),
   z
     .object({ connectorId: z.string(), requestId: z.string().optional() })
@@ -212,20 +213,28 @@ export const EFFECT_JOBS: { [K in EffectKind]: EffectJob<K> } = {
   },
 };
 
+/** How long the relay gathers catalog changes before one job refreshes them all. */
+export const CATALOG_FLUSH_WINDOW_MS = 100;
+
 /**
- * The catalog refreshes of one relay batch as one job: the connectors of all of them. Its id is
- * deterministic for the same set of refreshes (a re-relayed batch adds nothing twice), and differs
- * for any other set (a regrouped batch is never mistaken for one already added). A lone refresh
- * keeps its own job.
+ * The job that refreshes the catalog entries the relay marked dirty during the window of `now`
+ * (a monotonic time in ms): one per relay process and window, run when the window ends. Its
+ * completed record is not kept, so that a later window can never be mistaken for it.
  */
-export function coalesceCatalogJobs(jobs: PlannedJob[]): PlannedJob {
-  const [first] = jobs;
-  if (!first) throw new Error('coalesceCatalogJobs needs at least one job');
-  if (jobs.length === 1) return first;
-  const ids = jobs.map((j) => j.opts.jobId ?? '').sort();
-  const connectorIds = [...new Set(jobs.flatMap((j) => (j.data as CatalogJob).connectorIds))];
-  const jobId = `catalog-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32)}`;
-  return plan('catalog', first.name, jobId, { connectorIds } satisfies CatalogJob);
+export function catalogFlushJob(consumer: string, now: number): PlannedJob {
+  const windowEnd = (Math.floor(now / CATALOG_FLUSH_WINDOW_MS) + 1) * CATALOG_FLUSH_WINDOW_MS;
+  const owner = createHash('sha256').update(consumer).digest('hex').slice(0, 16);
+  return {
+    queue: 'catalog',
+    name: 'flush',
+    data: { flush: true } satisfies CatalogJob,
+    opts: {
+      ...QUEUES.catalog.options,
+      jobId: `flush-${owner}-${windowEnd}`,
+      delay: Math.max(1, Math.ceil(windowEnd - now)),
+      removeOnComplete: true,
+    },
+  };
 }
 
 /** The BullMQ job that carries out one outbox entry; its id is deterministic. */

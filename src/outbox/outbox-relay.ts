@@ -4,6 +4,7 @@ import type { PlannedJob } from '../jobs/job-catalog.js';
 import type { JobQueues } from '../jobs/job-queues.js';
 import { toError } from '../errors.js';
 import { planOutboxEntry, type PoisonReason } from './outbox-entry.js';
+import type { RelayBatch } from './relay-batch.js';
 
 export interface OutboxRelayOptions {
   /** the consumer name of this process in the relay group */
@@ -22,7 +23,9 @@ export interface OutboxRelayOptions {
    * The jobs a batch adds, from the jobs its entries planned (see ./relay-batch.ts: notifications
    * fanned out to deliveries, catalog refreshes coalesced); by default, as planned.
    */
-  batch?: (planned: PlannedJob[], context: BatchContext) => Promise<PlannedJob[]>;
+  batch?: (planned: PlannedJob[], context: BatchContext) => Promise<RelayBatch>;
+  /** the set of connectors whose catalog entry a flush job is to refresh (with `batch`) */
+  catalogDirtyKey?: string;
 }
 
 /** What a batch knows besides its planned jobs. */
@@ -179,12 +182,17 @@ export class OutboxRelay {
       if (planned.ok) jobs.push(planned.job);
       else dead.push({ id, fields, reason: planned.reason, detail: planned.detail });
     }
-    const batch = this.options.batch
+    const batch: RelayBatch = this.options.batch
       ? await this.options.batch(jobs, { subscriptionsVersion: newestStamp(entries) })
-      : jobs;
-    if (batch.length > 0) await this.queues.add(batch);
+      : { jobs, catalogDirty: [] };
+    // The jobs first, then the dirty marks with the acknowledgement: a crash in between leaves the
+    // entries pending, to be relayed again (a flush job that finds nothing to do does no harm).
+    if (batch.jobs.length > 0) await this.queues.add(batch.jobs);
     const ids = entries.map(([id]) => id);
     const tx = this.redis.multi();
+    if (batch.catalogDirty.length > 0 && this.options.catalogDirtyKey) {
+      tx.sadd(this.options.catalogDirtyKey, ...batch.catalogDirty);
+    }
     for (const entry of dead) {
       tx.xadd(
         this.deadLetterKey,
@@ -219,7 +227,7 @@ export class OutboxRelay {
       );
     }
     this.logger.debug(
-      { entries: jobs.length, jobs: batch.length, dead: dead.length },
+      { entries: jobs.length, jobs: batch.jobs.length, dead: dead.length },
       'relayed outbox entries',
     );
     return entries.length;

@@ -1,31 +1,47 @@
 import type { Config } from '../config.js';
-import { coalesceCatalogJobs, type NotificationJob, type PlannedJob } from '../jobs/job-catalog.js';
+import {
+  catalogFlushJob,
+  type CatalogJob,
+  type NotificationJob,
+  type PlannedJob,
+} from '../jobs/job-catalog.js';
 import { deliveriesFor } from '../notifications/notification-deliveries.js';
 import type { Subscription } from '../notifications/subscription-store.js';
 
+/** What one relay batch adds: its jobs, and the connectors whose catalog entry is now dirty. */
+export interface RelayBatch {
+  jobs: PlannedJob[];
+  /** marked dirty in the step that acknowledges the entries; the catalog flush job refreshes them */
+  catalogDirty: string[];
+}
+
 /**
- * The jobs one relay batch adds, from the jobs its entries planned: each notification becomes its
- * delivery jobs at once (none when no subscription matches: no notification hop), and the
- * catalog refreshes of the batch become one job. Every other job is added as planned.
+ * The jobs one relay batch adds, from the jobs its entries planned:
+ * - each notification becomes its delivery jobs at once (none when no subscription matches: no
+ *   notification hop);
+ * - the catalog refreshes become dirty marks, and the one flush job of this relay and window
+ *   (CATALOG_FLUSH_WINDOW_MS) refreshes every connector marked until it runs;
+ * - every other job is added as planned.
  */
 export function batchJobs(
   planned: readonly PlannedJob[],
   subscriptions: readonly Subscription[],
   webhooks: Config['webhooks'],
-): PlannedJob[] {
+  flush: { consumer: string; now: number },
+): RelayBatch {
   const jobs: PlannedJob[] = [];
-  const catalog: PlannedJob[] = [];
+  const dirty = new Set<string>();
   for (const job of planned) {
     if (job.queue === 'notifications') {
       jobs.push(...deliveriesFor(job.data as NotificationJob, subscriptions, webhooks));
-    } else if (job.queue === 'catalog') {
-      catalog.push(job);
+    } else if (job.queue === 'catalog' && 'connectorIds' in (job.data as CatalogJob)) {
+      for (const id of (job.data as { connectorIds: string[] }).connectorIds) dirty.add(id);
     } else {
       jobs.push(job);
     }
   }
-  if (catalog.length > 0) jobs.push(coalesceCatalogJobs(catalog));
-  return jobs;
+  if (dirty.size > 0) jobs.push(catalogFlushJob(flush.consumer, flush.now));
+  return { jobs, catalogDirty: [...dirty] };
 }
 
 /** Whether a batch needs the subscriptions (it holds a notification). */

@@ -44,6 +44,14 @@ export class Keys {
   catalogEntries(): string {
     return `${this.prefix}:catalog:entries`;
   }
+  /** connectors whose catalog entry is to be refreshed by the next catalog flush job */
+  catalogDirty(): string {
+    return `${this.prefix}:catalog:dirty`;
+  }
+  /** the dirty connectors one flush job took and has not refreshed yet (kept across its retries) */
+  catalogFlushing(jobId: string): string {
+    return `${this.prefix}:catalog:flushing:${jobId}`;
+  }
   catalogMeta(): string {
     return `${this.prefix}:catalog:meta`;
   }

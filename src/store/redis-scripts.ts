@@ -59,3 +59,14 @@ export const SAVE_RUN_UNLESS_FINAL = new LuaCommand('save-run-unless-final');
  * {0, requests this minute, tokensVersion}.
  */
 export const ADMIT_REQUEST = new LuaCommand('admit-request');
+
+/**
+ * Takes up to N connectors off the catalog's dirty set into the flushing set of one flush job, in
+ * one step: a connector marked dirty again afterwards is in the dirty set again, for a later flush;
+ * one taken is in the job's flushing set until its entry is refreshed, also across a crash.
+ *
+ * KEYS: 1 the dirty set, 2 the job's flushing set
+ * ARGV: 1 N
+ * Returns the connector ids taken.
+ */
+export const CLAIM_CATALOG_DIRTY = new LuaCommand('claim-catalog-dirty');

@@ -77,14 +77,15 @@ describe('compare-and-set on version', () => {
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.reason).toBeInstanceOf(ConcurrentChangeError);
     expect(await store.history(body.id)).toHaveLength(2);
-    // The winner's effect is relayed into its queue; the loser's never exists anywhere.
-    const [winnerId, loserId] =
-      results[0].status === 'fulfilled' ? ['e-a-0', 'e-b-0'] : ['e-b-0', 'e-a-0'];
-    const catalogQueue = svc.services.queues.get('catalog');
-    await waitFor(async () => (await catalogQueue.getJob(winnerId)) !== undefined, {
-      what: 'winner job',
-    });
-    expect(await catalogQueue.getJob(loserId)).toBeUndefined();
+    // The winner's effect is relayed (the catalog shows its version); the loser's never exists.
+    const loserId = results[0].status === 'fulfilled' ? 'e-b-0' : 'e-a-0';
+    await waitFor(
+      async () =>
+        (await svc.api.get('/v1/catalog')).body.connectors.some(
+          (c: { id: string; version?: number }) => c.id === body.id,
+        ) && (await svc.services.redis.xlen(svc.services.keys.outbox())) === 0,
+      { what: 'the winner relayed' },
+    );
     const entries = await svc.services.redis.xrange(svc.services.keys.outbox(), '-', '+');
     expect(entries.map(([, f]) => f.join(' ')).join('\n')).not.toContain(loserId);
   });

@@ -56,12 +56,13 @@ describe('outbox relay', () => {
       what: 'outbox drained',
     });
 
-    // Each effect was carried out once: the batch's 2 catalog refreshes as one job, each of the 2
-    // notifications as its delivery to the one subscription (no notification job), 1 timer.
+    // Each effect was carried out once: the 2 catalog refreshes as dirty marks that flush jobs
+    // took (none left), each of the 2 notifications as its delivery to the one subscription (no
+    // notification job), 1 timer.
     const queues = worker.services.queues;
+    expect(await redis.scard(api.services.keys.catalogDirty())).toBe(0);
     const catalogJobs = await queues.get('catalog').getJobs(['completed', 'active', 'wait']);
-    expect(catalogJobs).toHaveLength(1);
-    expect(catalogJobs[0]!.data).toEqual({ connectorIds: [body.id] });
+    expect(catalogJobs.filter((j: Job) => j.name !== 'flush')).toEqual([]);
     expect(await queues.get('notifications').getJobs(['wait', 'active', 'completed'])).toEqual([]);
     const deliveries = await queues
       .get('deliveries')
@@ -114,16 +115,14 @@ describe('outbox relay', () => {
     });
     const pending = (await api.services.redis.xpending(outbox, 'relay')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
-    // The catalog refresh was added once, under its entry's id; no subscription: no other job.
+    // The catalog refresh went to a flush job (kept only until done); no subscription: no other
+    // job. The catalog changed once.
     const all = [
       ...(await queues.get('catalog').getJobs(['completed', 'active', 'wait'])),
       ...(await queues.get('notifications').getJobs(['completed', 'active', 'wait'])),
       ...(await queues.get('deliveries').getJobs(['completed', 'active', 'wait'])),
     ];
-    const catalogEntry = read![0]![1]
-      .map(([, fields]) => JSON.parse(fields[1]!) as { id: string; effect: { kind: string } })
-      .find((entry) => entry.effect.kind === 'catalog');
-    expect(all.map((j) => j.id)).toEqual([catalogEntry!.id]);
+    expect(all.filter((j) => j.name !== 'flush')).toEqual([]);
     await waitFor(async () => (await api.api.get('/v1/catalog')).body.catalogVersion === 1, {
       what: 'catalog refreshed once',
     });
@@ -133,18 +132,48 @@ describe('outbox relay', () => {
     const svc = await start();
     const body = registration();
     await svc.api.post('/v1/connectors', body);
-    const catalogQueue = svc.services.queues.get('catalog');
+    expect(
+      (await svc.api.event(body.id, { type: 'DEPRECATE', reason: 'x', noticeDays: 1 })).status,
+    ).toBe(200);
+    const timers = svc.services.queues.get('timers');
+    const archiveDue = async () =>
+      (await timers.getJobs(['delayed', 'wait', 'active', 'completed'])).filter(
+        (j: Job) => (j.data as { timer: string }).timer === 'archiveDue',
+      );
     const [job] = await waitFor(async () => {
-      const jobs = await catalogQueue.getJobs(['completed']);
+      const jobs = await archiveDue();
       return jobs.length === 1 ? jobs : undefined;
     });
     // The relay crashed after adding the job but before acknowledging: it adds the same id again.
     await svc.services.queues.add([
-      { queue: 'catalog', name: 'refresh', data: job!.data, opts: { jobId: job!.id! } },
+      { queue: 'timers', name: job!.name, data: job!.data, opts: { jobId: job!.id!, delay: 0 } },
     ]);
-    const counts = await catalogQueue.getJobCounts('completed', 'wait', 'active');
-    expect(counts).toMatchObject({ completed: 1, wait: 0, active: 0 });
-    expect((await svc.api.get('/v1/catalog')).body.catalogVersion).toBe(1);
+    const after = await archiveDue();
+    expect(after.map((j: Job) => j.id)).toEqual([job!.id]);
+    expect(await after[0]!.isDelayed()).toBe(true);
+    expect(after[0]!.data).toEqual(job!.data);
+  });
+
+  it('a catalog flush job that crashed after taking connectors refreshes them on its retry', async () => {
+    const svc = await start({ roles: ['api'] });
+    const body = registration();
+    await svc.api.post('/v1/connectors', body);
+    const { redis, keys, catalog } = svc.services;
+    // The connector was marked dirty; a flush job took it, then its process died.
+    await redis.sadd(keys.catalogDirty(), body.id);
+    await redis.eval(
+      "return redis.call('SMOVE', KEYS[1], KEYS[2], ARGV[1])",
+      2,
+      keys.catalogDirty(),
+      keys.catalogFlushing('flush-crashed'),
+      body.id,
+    );
+    expect((await svc.api.get('/v1/catalog')).body.connectors).toEqual([]);
+    // Its retry (same job id) refreshes what it had taken.
+    expect(await catalog.flushDirty('flush-crashed')).toBe(1);
+    const doc = (await svc.api.get('/v1/catalog')).body as { connectors: { id: string }[] };
+    expect(doc.connectors.map((c) => c.id)).toEqual([body.id]);
+    expect(await redis.exists(keys.catalogFlushing('flush-crashed'))).toBe(0);
   });
 
   it('moves poison entries to the dead-letter stream and goes on with the next ones', async () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { jobForOutboxEntry, type PlannedJob } from '../../../src/jobs/job-catalog.js';
+import {
+  CATALOG_FLUSH_WINDOW_MS,
+  jobForOutboxEntry,
+  type PlannedJob,
+} from '../../../src/jobs/job-catalog.js';
 import type { Subscription } from '../../../src/notifications/subscription-store.js';
 import { batchJobs, needsSubscriptions } from '../../../src/outbox/relay-batch.js';
 import type { OutboxEntry } from '../../../src/store/records.js';
@@ -34,41 +38,46 @@ function subscription(id: string, over: Partial<Subscription> = {}): Subscriptio
   };
 }
 
+const flush = { consumer: 'relay-a', now: 1_000_050 };
+
 describe('relay batches', () => {
-  it('coalesces the catalog refreshes of a batch into one job, with an id of that set', () => {
-    const jobs = batchJobs(
+  it('marks the connectors of a batch dirty and adds the one flush job of its relay and window', () => {
+    const batch = batchJobs(
       [catalog('e1', 'a'), catalog('e2', 'b'), catalog('e3', 'a')],
       [],
       webhooks,
+      flush,
     );
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.queue).toBe('catalog');
-    expect(jobs[0]!.data).toEqual({ connectorIds: ['a', 'b'] });
-    const again = batchJobs(
-      [catalog('e3', 'a'), catalog('e1', 'a'), catalog('e2', 'b')],
-      [],
-      webhooks,
-    );
-    expect(again[0]!.opts.jobId).toBe(jobs[0]!.opts.jobId);
-    const regrouped = batchJobs([catalog('e1', 'a'), catalog('e7', 'c')], [], webhooks);
-    expect(regrouped[0]!.opts.jobId).not.toBe(jobs[0]!.opts.jobId);
-    expect(regrouped[0]!.opts.jobId).not.toContain(':');
-  });
-
-  it('keeps a lone refresh as its own job', () => {
-    const [job] = batchJobs([catalog('e1', 'a')], [], webhooks);
-    expect(job!.opts.jobId).toBe('e1');
-    expect(job!.data).toEqual({ connectorIds: ['a'] });
+    expect(batch.catalogDirty).toEqual(['a', 'b']);
+    expect(batch.jobs).toHaveLength(1);
+    const [job] = batch.jobs;
+    expect(job!.queue).toBe('catalog');
+    expect(job!.data).toEqual({ flush: true });
+    expect(job!.opts.jobId).not.toContain(':');
+    // due when the window ends, and not kept once done
+    expect(job!.opts.delay).toBe(CATALOG_FLUSH_WINDOW_MS - 50);
+    expect(job!.opts.removeOnComplete).toBe(true);
+    // another batch of the same relay in the same window: the same job (BullMQ adds it once)
+    const same = batchJobs([catalog('e4', 'c')], [], webhooks, { ...flush, now: 1_000_099 });
+    expect(same.jobs[0]!.opts.jobId).toBe(job!.opts.jobId);
+    // the next window, or another relay: another job
+    const next = batchJobs([catalog('e5', 'c')], [], webhooks, { ...flush, now: 1_000_100 });
+    expect(next.jobs[0]!.opts.jobId).not.toBe(job!.opts.jobId);
+    const other = batchJobs([catalog('e6', 'c')], [], webhooks, { ...flush, consumer: 'relay-b' });
+    expect(other.jobs[0]!.opts.jobId).not.toBe(job!.opts.jobId);
   });
 
   it('fans a notification out to the matching subscriptions, and to nothing without one', () => {
-    expect(batchJobs([notify('e1', 'a')], [], webhooks)).toEqual([]);
+    expect(batchJobs([notify('e1', 'a')], [], webhooks, flush)).toEqual({
+      jobs: [],
+      catalogDirty: [],
+    });
     const subs = [
       subscription('s1'),
       subscription('s2', { connectorIds: ['b'] }),
       subscription('s3', { events: ['connector.deprecated'] }),
     ];
-    const jobs = batchJobs([notify('e1', 'a')], subs, webhooks);
+    const { jobs } = batchJobs([notify('e1', 'a')], subs, webhooks, flush);
     expect(jobs.map((j) => [j.queue, j.opts.jobId])).toEqual([['deliveries', 'e1-s1']]);
     expect(jobs[0]!.opts.attempts).toBe(3);
     expect(JSON.parse((jobs[0]!.data as { body: string }).body)).toEqual({
@@ -86,7 +95,7 @@ describe('relay batches', () => {
       archiveAt: at,
       at,
     });
-    expect(batchJobs([timer], [], webhooks)).toEqual([timer]);
+    expect(batchJobs([timer], [], webhooks, flush)).toEqual({ jobs: [timer], catalogDirty: [] });
     expect(needsSubscriptions([timer, catalog('e1', 'a')])).toBe(false);
     expect(needsSubscriptions([timer, notify('e1', 'a')])).toBe(true);
   });
