@@ -7,7 +7,7 @@ import { notificationProcessor } from '../workers/notification-worker.js';
 import { sweepProcessor } from '../workers/sweep-worker.js';
 import { timerProcessor } from '../workers/timer-worker.js';
 import type { AppServices } from './app-services.js';
-import { QUEUES, type QueueKey } from './jobs/job-catalog.js';
+import { catalogFlushJob, QUEUES, type QueueKey } from './jobs/job-catalog.js';
 import { SubscriptionIndex } from './notifications/subscription-index.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { batchJobs, needsSubscriptions } from './outbox/relay-batch.js';
@@ -46,14 +46,17 @@ export class WorkerRuntime {
         clock: s.clock,
         deadLetterKey: s.keys.outboxDeadLetters(),
         onDeadLetter: (reason) => s.metrics.outboxDeadLetters.inc({ reason }),
-        catalogDirtyKey: s.keys.catalogDirty(),
+        catalog: {
+          dirtyKey: s.keys.catalogDirty(),
+          // a monotonic clock: a flush window is never one that has passed
+          flushJob: () =>
+            catalogFlushJob(options.consumer, performance.timeOrigin + performance.now()),
+        },
         batch: async (planned, { subscriptionsVersion }) =>
           batchJobs(
             planned,
             needsSubscriptions(planned) ? await subscriptions.current(subscriptionsVersion) : [],
             s.config.webhooks,
-            // a monotonic clock: a flush window is never one that has passed
-            { consumer: options.consumer, now: performance.timeOrigin + performance.now() },
           ),
         ...(options.relayClaimIdleMs !== undefined
           ? { claimIdleMs: options.relayClaimIdleMs }

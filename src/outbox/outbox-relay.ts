@@ -24,8 +24,13 @@ export interface OutboxRelayOptions {
    * fanned out to deliveries, catalog refreshes coalesced); by default, as planned.
    */
   batch?: (planned: PlannedJob[], context: BatchContext) => Promise<RelayBatch>;
-  /** the set of connectors whose catalog entry a flush job is to refresh (with `batch`) */
-  catalogDirtyKey?: string;
+  /**
+   * The catalog's dirty set (with `batch`), and the flush job that refreshes it, planned when
+   * added: after the acknowledgement that marked connectors dirty (a job of the current window
+   * runs after this moment, so it finds them), and whenever the relay finds the set not empty at
+   * start and every `claimIdleMs / 2` (a relay that died between the two steps).
+   */
+  catalog?: { dirtyKey: string; flushJob: () => PlannedJob };
 }
 
 /** What a batch knows besides its planned jobs. */
@@ -104,6 +109,7 @@ export class OutboxRelay {
       try {
         if (pendingFirst) {
           await this.ensureGroup();
+          await this.flushLeftDirty();
           await this.relay(await this.readOwnPending());
           pendingFirst = false;
         }
@@ -150,11 +156,20 @@ export class OutboxRelay {
     return (reply?.[0]?.[1] ?? []).filter(([, fields]) => fields !== null);
   }
 
+  /** Adds a catalog flush job when connectors are marked dirty (a relay died before adding it). */
+  private async flushLeftDirty(): Promise<void> {
+    const catalog = this.options.catalog;
+    if (catalog && (await this.redis.scard(catalog.dirtyKey)) > 0) {
+      await this.queues.add([catalog.flushJob()]);
+    }
+  }
+
   /** Takes over entries another relay read but never acknowledged (it crashed). */
   private async claimAbandoned(force: boolean): Promise<StreamEntries> {
     const now = Date.now();
     if (!force && now - this.lastClaim < Math.max(this.claimIdleMs / 2, 200)) return [];
     this.lastClaim = now;
+    await this.flushLeftDirty();
     const reply = (await this.redis.xautoclaim(
       this.outboxKey,
       GROUP,
@@ -186,13 +201,12 @@ export class OutboxRelay {
       ? await this.options.batch(jobs, { subscriptionsVersion: newestStamp(entries) })
       : { jobs, catalogDirty: [] };
     // The jobs first, then the dirty marks with the acknowledgement: a crash in between leaves the
-    // entries pending, to be relayed again (a flush job that finds nothing to do does no harm).
+    // entries pending, to be relayed again.
     if (batch.jobs.length > 0) await this.queues.add(batch.jobs);
     const ids = entries.map(([id]) => id);
     const tx = this.redis.multi();
-    if (batch.catalogDirty.length > 0 && this.options.catalogDirtyKey) {
-      tx.sadd(this.options.catalogDirtyKey, ...batch.catalogDirty);
-    }
+    const catalog = this.options.catalog;
+    if (batch.catalogDirty.length > 0 && catalog) tx.sadd(catalog.dirtyKey, ...batch.catalogDirty);
     for (const entry of dead) {
       tx.xadd(
         this.deadLetterKey,
@@ -213,6 +227,7 @@ export class OutboxRelay {
       .xdel(this.outboxKey, ...ids)
       .exec();
     for (const [err] of replies ?? []) if (err) throw err;
+    if (batch.catalogDirty.length > 0 && catalog) await this.queues.add([catalog.flushJob()]);
     for (const entry of dead) {
       this.options.onDeadLetter?.(entry.reason);
       this.logger.error(

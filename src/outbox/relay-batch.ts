@@ -1,17 +1,15 @@
 import type { Config } from '../config.js';
-import {
-  catalogFlushJob,
-  type CatalogJob,
-  type NotificationJob,
-  type PlannedJob,
-} from '../jobs/job-catalog.js';
+import type { CatalogJob, NotificationJob, PlannedJob } from '../jobs/job-catalog.js';
 import { deliveriesFor } from '../notifications/notification-deliveries.js';
 import type { Subscription } from '../notifications/subscription-store.js';
 
 /** What one relay batch adds: its jobs, and the connectors whose catalog entry is now dirty. */
 export interface RelayBatch {
   jobs: PlannedJob[];
-  /** marked dirty in the step that acknowledges the entries; the catalog flush job refreshes them */
+  /**
+   * marked dirty in the step that acknowledges the entries; the relay then adds the catalog flush
+   * job of the current window, which refreshes them
+   */
   catalogDirty: string[];
 }
 
@@ -19,15 +17,13 @@ export interface RelayBatch {
  * The jobs one relay batch adds, from the jobs its entries planned:
  * - each notification becomes its delivery jobs at once (none when no subscription matches: no
  *   notification hop);
- * - the catalog refreshes become dirty marks, and the one flush job of this relay and window
- *   (CATALOG_FLUSH_WINDOW_MS) refreshes every connector marked until it runs;
+ * - the catalog refreshes become dirty marks (the relay's flush job refreshes them);
  * - every other job is added as planned.
  */
 export function batchJobs(
   planned: readonly PlannedJob[],
   subscriptions: readonly Subscription[],
   webhooks: Config['webhooks'],
-  flush: { consumer: string; now: number },
 ): RelayBatch {
   const jobs: PlannedJob[] = [];
   const dirty = new Set<string>();
@@ -40,7 +36,6 @@ export function batchJobs(
       jobs.push(job);
     }
   }
-  if (dirty.size > 0) jobs.push(catalogFlushJob(flush.consumer, flush.now));
   return { jobs, catalogDirty: [...dirty] };
 }
 

@@ -196,6 +196,8 @@ describe('notice period: ARCHIVE_DUE from the durable timer', () => {
       'DEPRECATE',
       'CANCEL_DEPRECATION',
     ]);
+    // the catalog follows within its flush window
+    await waitForCatalog(svc.api, body.id, (entry) => entry?.status === 'active');
     expect((await catalogEntry(svc.api, body.id))?.status).toBe('active');
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CATALOG_FLUSH_WINDOW_MS,
+  catalogFlushJob,
   jobForOutboxEntry,
   type PlannedJob,
 } from '../../../src/jobs/job-catalog.js';
@@ -41,34 +42,31 @@ function subscription(id: string, over: Partial<Subscription> = {}): Subscriptio
 const flush = { consumer: 'relay-a', now: 1_000_050 };
 
 describe('relay batches', () => {
-  it('marks the connectors of a batch dirty and adds the one flush job of its relay and window', () => {
+  it('marks the connectors of a batch dirty instead of adding refresh jobs', () => {
     const batch = batchJobs(
       [catalog('e1', 'a'), catalog('e2', 'b'), catalog('e3', 'a')],
       [],
       webhooks,
-      flush,
     );
-    expect(batch.catalogDirty).toEqual(['a', 'b']);
-    expect(batch.jobs).toHaveLength(1);
-    const [job] = batch.jobs;
-    expect(job!.queue).toBe('catalog');
-    expect(job!.data).toEqual({ flush: true });
-    expect(job!.opts.jobId).not.toContain(':');
-    // due when the window ends, and not kept once done
-    expect(job!.opts.delay).toBe(CATALOG_FLUSH_WINDOW_MS - 50);
-    expect(job!.opts.removeOnComplete).toBe(true);
-    // another batch of the same relay in the same window: the same job (BullMQ adds it once)
-    const same = batchJobs([catalog('e4', 'c')], [], webhooks, { ...flush, now: 1_000_099 });
-    expect(same.jobs[0]!.opts.jobId).toBe(job!.opts.jobId);
+    expect(batch).toEqual({ jobs: [], catalogDirty: ['a', 'b'] });
+  });
+
+  it('has one flush job per relay and window, due when the window ends, not kept once done', () => {
+    const job = catalogFlushJob(flush.consumer, flush.now);
+    expect(job.queue).toBe('catalog');
+    expect(job.data).toEqual({ flush: true });
+    expect(job.opts.jobId).not.toContain(':');
+    expect(job.opts.delay).toBe(CATALOG_FLUSH_WINDOW_MS - 50);
+    expect(job.opts.removeOnComplete).toBe(true);
+    // later in the same window: the same job (BullMQ adds it once)
+    expect(catalogFlushJob(flush.consumer, 1_000_099).opts.jobId).toBe(job.opts.jobId);
     // the next window, or another relay: another job
-    const next = batchJobs([catalog('e5', 'c')], [], webhooks, { ...flush, now: 1_000_100 });
-    expect(next.jobs[0]!.opts.jobId).not.toBe(job!.opts.jobId);
-    const other = batchJobs([catalog('e6', 'c')], [], webhooks, { ...flush, consumer: 'relay-b' });
-    expect(other.jobs[0]!.opts.jobId).not.toBe(job!.opts.jobId);
+    expect(catalogFlushJob(flush.consumer, 1_000_100).opts.jobId).not.toBe(job.opts.jobId);
+    expect(catalogFlushJob('relay-b', flush.now).opts.jobId).not.toBe(job.opts.jobId);
   });
 
   it('fans a notification out to the matching subscriptions, and to nothing without one', () => {
-    expect(batchJobs([notify('e1', 'a')], [], webhooks, flush)).toEqual({
+    expect(batchJobs([notify('e1', 'a')], [], webhooks)).toEqual({
       jobs: [],
       catalogDirty: [],
     });
@@ -77,7 +75,7 @@ describe('relay batches', () => {
       subscription('s2', { connectorIds: ['b'] }),
       subscription('s3', { events: ['connector.deprecated'] }),
     ];
-    const { jobs } = batchJobs([notify('e1', 'a')], subs, webhooks, flush);
+    const { jobs } = batchJobs([notify('e1', 'a')], subs, webhooks);
     expect(jobs.map((j) => [j.queue, j.opts.jobId])).toEqual([['deliveries', 'e1-s1']]);
     expect(jobs[0]!.opts.attempts).toBe(3);
     expect(JSON.parse((jobs[0]!.data as { body: string }).body)).toEqual({
@@ -95,7 +93,7 @@ describe('relay batches', () => {
       archiveAt: at,
       at,
     });
-    expect(batchJobs([timer], [], webhooks, flush)).toEqual({ jobs: [timer], catalogDirty: [] });
+    expect(batchJobs([timer], [], webhooks)).toEqual({ jobs: [timer], catalogDirty: [] });
     expect(needsSubscriptions([timer, catalog('e1', 'a')])).toBe(false);
     expect(needsSubscriptions([timer, notify('e1', 'a')])).toBe(true);
   });
