@@ -1,41 +1,27 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { ACCEPTANCE_SCRIPT, registration } from '../../support/harness.js';
 import {
-  ACCEPTANCE_SCRIPT,
-  registration,
-  startTestService,
-  type TestService,
-} from '../../support/harness.js';
-import { certify, deliveries, waitForAttempts, waitForQuiet } from './helpers.js';
-import { expectedSignature, startReceivers, WebhookReceiver } from './webhook-receiver.js';
+  certify,
+  deliveries,
+  useWebhookTestbed,
+  waitForAttempts,
+  waitForQuiet,
+} from './helpers.js';
+import { expectedSignature, startReceivers } from './webhook-receiver.js';
 import { register, subscribe } from '../../support/api-helpers.js';
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 describe('webhook delivery', () => {
-  let svc: TestService;
-  const receivers: WebhookReceiver[] = [];
-
-  async function receiver(): Promise<WebhookReceiver> {
-    const r = await WebhookReceiver.start();
-    receivers.push(r);
-    return r;
-  }
-
-  beforeAll(async () => {
-    svc = await startTestService({ env: { LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT } });
-  });
-  afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await svc?.cleanup();
-  });
+  const bed = useWebhookTestbed({ env: { LIFECYCLE_ACCEPTANCE_COMMAND: ACCEPTANCE_SCRIPT } });
 
   test('registering a connector delivers a signed connector.registered', async () => {
-    const rx = await receiver();
+    const rx = await bed.receiver();
     const secret = 's3cret-registered';
     const body = registration();
-    await subscribe(svc.api, { url: rx.url, secret, connectorIds: [body.id] });
+    await subscribe(bed.svc.api, { url: rx.url, secret, connectorIds: [body.id] });
     const before = Date.now();
-    await register(svc.api, body);
+    await register(bed.svc.api, body);
 
     const { event, request } = await rx.waitForEvent((e) => e.type === 'connector.registered');
     expect(request.method).toBe('POST');
@@ -64,20 +50,20 @@ describe('webhook delivery', () => {
 
   test('two subscriptions get the same event id for one event, each signed with its secret', async () => {
     const [a, b] = await startReceivers(2);
-    receivers.push(a!, b!);
+    bed.keep(a!, b!);
     const body = registration();
-    const subA = await subscribe(svc.api, {
+    const subA = await subscribe(bed.svc.api, {
       url: a!.url,
       secret: 'secret-a',
       connectorIds: [body.id],
     });
-    const subB = await subscribe(svc.api, {
+    const subB = await subscribe(bed.svc.api, {
       url: b!.url,
       secret: 'secret-b',
       connectorIds: [body.id],
     });
     expect(subA).not.toBe(subB);
-    await register(svc.api, body);
+    await register(bed.svc.api, body);
 
     const [ra, rb] = await Promise.all([
       a!.waitForEvent((e) => e.type === 'connector.registered'),
@@ -100,11 +86,11 @@ describe('webhook delivery', () => {
   });
 
   test('certification: data carries supportLevel and status; the deliveries endpoint shows them delivered', async () => {
-    const rx = await receiver();
+    const rx = await bed.receiver();
     const secret = 'certification-secret';
     const body = registration();
-    const subId = await subscribe(svc.api, { url: rx.url, secret, connectorIds: [body.id] });
-    await certify(svc.api, body);
+    const subId = await subscribe(bed.svc.api, { url: rx.url, secret, connectorIds: [body.id] });
+    await certify(bed.svc.api, body);
 
     const started = await rx.waitForEvent((e) => e.type === 'connector.certification_started');
     expect(started.event.data).toMatchObject({ supportLevel: 'community', status: 'certifying' });
@@ -126,9 +112,11 @@ describe('webhook delivery', () => {
     const ids = [registered.event.id, started.event.id, certified.event.id];
     expect(new Set(ids).size).toBe(3);
 
-    await waitForAttempts(svc.api, subId, (list) => list.length >= 3, { what: 'three deliveries' });
-    await waitForQuiet(svc);
-    const all = await deliveries(svc.api, subId);
+    await waitForAttempts(bed.svc.api, subId, (list) => list.length >= 3, {
+      what: 'three deliveries',
+    });
+    await waitForQuiet(bed.svc);
+    const all = await deliveries(bed.svc.api, subId);
     expect(all).toHaveLength(3);
     for (const attempt of all) {
       expect(attempt).toMatchObject({
@@ -153,19 +141,19 @@ describe('webhook delivery', () => {
 
   test('a deleted subscription receives nothing', async () => {
     const [gone, kept] = await startReceivers(2);
-    receivers.push(gone!, kept!);
+    bed.keep(gone!, kept!);
     const body = registration();
-    const goneId = await subscribe(svc.api, {
+    const goneId = await subscribe(bed.svc.api, {
       url: gone!.url,
       secret: 'x',
       connectorIds: [body.id],
     });
-    await subscribe(svc.api, { url: kept!.url, secret: 'y', connectorIds: [body.id] });
-    expect((await svc.api.delete(`/v1/subscriptions/${goneId}`)).status).toBe(204);
-    await register(svc.api, body);
+    await subscribe(bed.svc.api, { url: kept!.url, secret: 'y', connectorIds: [body.id] });
+    expect((await bed.svc.api.delete(`/v1/subscriptions/${goneId}`)).status).toBe(204);
+    await register(bed.svc.api, body);
 
     await kept!.waitForEvent((e) => e.type === 'connector.registered');
-    await waitForQuiet(svc);
+    await waitForQuiet(bed.svc);
     expect(gone!.requests).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { isIP } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { DeliveryAttempt } from '../../../src/http/contract/delivery-attempt.js';
 import type { HostLookup } from '../../../src/notifications/webhook-target-policy.js';
-import type { ApiClient, TestService } from '../../support/harness.js';
+import type { ApiClient, StartTestServiceOptions, TestService } from '../../support/harness.js';
 import { register } from '../../support/api-helpers.js';
-import { waitFor } from '../../support/harness.js';
+import { startTestService, waitFor } from '../../support/harness.js';
+import { WebhookReceiver } from './webhook-receiver.js';
 
 /** One delivery attempt as GET /v1/subscriptions/:id/deliveries shows it. */
 export type Attempt = DeliveryAttempt;
@@ -85,4 +86,32 @@ export class FakeDns {
     }
     return Promise.resolve(addresses.map((address) => ({ address, family: isIP(address) })));
   };
+}
+
+/**
+ * The service and the webhook receivers of one describe block: the service starts before its tests
+ * (with `options`), and every receiver it started or was handed is closed after them.
+ */
+export function useWebhookTestbed(options: StartTestServiceOptions = {}) {
+  const receivers: WebhookReceiver[] = [];
+  const bed = {
+    svc: undefined as unknown as TestService,
+    async receiver(): Promise<WebhookReceiver> {
+      const r = await WebhookReceiver.start();
+      receivers.push(r);
+      return r;
+    },
+    /** receivers started by the test itself, closed with the others */
+    keep(...started: WebhookReceiver[]): void {
+      receivers.push(...started);
+    },
+  };
+  beforeAll(async () => {
+    bed.svc = await startTestService(options);
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await bed.svc?.cleanup();
+  });
+  return bed;
 }

@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  registration,
-  startTestService,
-  waitFor,
-  type TestService,
-} from '../../support/harness.js';
-import { deliveries, waitForAttempts } from './helpers.js';
+import { describe, expect, test } from 'vitest';
+import { registration, waitFor } from '../../support/harness.js';
+import { deliveries, useWebhookTestbed, waitForAttempts } from './helpers.js';
 import { expectedSignature, WebhookReceiver } from './webhook-receiver.js';
 import { register, subscribe } from '../../support/api-helpers.js';
 
@@ -14,43 +9,28 @@ const MAX_ATTEMPTS = 4;
 const TIMEOUT_MS = 300;
 
 describe('webhook retries, dead letters and timeouts', () => {
-  let svc: TestService;
-  const receivers: WebhookReceiver[] = [];
-
-  async function receiver(): Promise<WebhookReceiver> {
-    const r = await WebhookReceiver.start();
-    receivers.push(r);
-    return r;
-  }
-
-  beforeAll(async () => {
-    svc = await startTestService({
-      env: {
-        LIFECYCLE_WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
-        LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-        LIFECYCLE_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
-      },
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await svc?.cleanup();
+  const bed = useWebhookTestbed({
+    env: {
+      LIFECYCLE_WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
+      LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      LIFECYCLE_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
+    },
   });
 
   test('a receiver that fails twice then recovers gets the event on the third attempt', async () => {
-    const rx = (await receiver()).failNext(2, 500);
+    const rx = (await bed.receiver()).failNext(2, 500);
     const body = registration();
     const secret = 'retry-secret';
-    const subId = await subscribe(svc.api, {
+    const subId = await subscribe(bed.svc.api, {
       url: rx.url,
       secret,
       connectorIds: [body.id],
       events: ['connector.registered'],
     });
-    await register(svc.api, body);
+    await register(bed.svc.api, body);
 
     const { event } = await rx.waitForEvent((e) => e.type === 'connector.registered');
-    const attempts = await waitForAttempts(svc.api, subId, (l) => l.length >= 3, {
+    const attempts = await waitForAttempts(bed.svc.api, subId, (l) => l.length >= 3, {
       what: 'three attempts',
     });
     expect(attempts.map((a) => a.outcome)).toEqual(['retrying', 'retrying', 'delivered']);
@@ -78,18 +58,18 @@ describe('webhook retries, dead letters and timeouts', () => {
   });
 
   test('a receiver that never recovers: 4 attempts, the last dead-lettered', async () => {
-    const rx = (await receiver()).alwaysFail(503);
+    const rx = (await bed.receiver()).alwaysFail(503);
     const body = registration();
-    const subId = await subscribe(svc.api, {
+    const subId = await subscribe(bed.svc.api, {
       url: rx.url,
       secret: 'dead-secret',
       connectorIds: [body.id],
       events: ['connector.registered'],
     });
-    await register(svc.api, body);
+    await register(bed.svc.api, body);
 
     const attempts = await waitForAttempts(
-      svc.api,
+      bed.svc.api,
       subId,
       (l) => l.some((a) => a.outcome === 'dead_lettered'),
       { what: 'the delivery to be dead-lettered' },
@@ -108,29 +88,29 @@ describe('webhook retries, dead letters and timeouts', () => {
     expect(attempts[3]!.error).toMatch(/503/);
 
     // dead-lettered is final: the job has failed for good and nothing more goes out
-    const job = await svc.services.queues.get('deliveries').getJob(attempts[3]!.deliveryId);
+    const job = await bed.svc.services.queues.get('deliveries').getJob(attempts[3]!.deliveryId);
     expect(job).toBeTruthy();
     await waitFor(async () => (await job!.getState()) === 'failed', {
       what: 'the delivery job to fail for good',
     });
     expect(rx.requests).toHaveLength(MAX_ATTEMPTS);
     expect(new Set(rx.requests.map((r) => r.headers['x-lifecycle-event-id'])).size).toBe(1);
-    expect(await deliveries(svc.api, subId)).toHaveLength(MAX_ATTEMPTS);
+    expect(await deliveries(bed.svc.api, subId)).toHaveLength(MAX_ATTEMPTS);
   });
 
   test('a receiver that hangs past the timeout is recorded as a timeout, then retried', async () => {
-    const rx = (await receiver()).hangNext(1);
+    const rx = (await bed.receiver()).hangNext(1);
     const body = registration();
-    const subId = await subscribe(svc.api, {
+    const subId = await subscribe(bed.svc.api, {
       url: rx.url,
       secret: 'slow-secret',
       connectorIds: [body.id],
       events: ['connector.registered'],
     });
-    await register(svc.api, body);
+    await register(bed.svc.api, body);
 
     const { event } = await rx.waitForEvent((e) => e.type === 'connector.registered');
-    const attempts = await waitForAttempts(svc.api, subId, (l) => l.length >= 2, {
+    const attempts = await waitForAttempts(bed.svc.api, subId, (l) => l.length >= 2, {
       what: 'two attempts',
     });
     expect(attempts.map((a) => a.outcome)).toEqual(['retrying', 'delivered']);
@@ -149,22 +129,13 @@ describe('webhook retries, dead letters and timeouts', () => {
 });
 
 describe('one slow or dead receiver does not delay the others', () => {
-  let svc: TestService;
-  const receivers: WebhookReceiver[] = [];
-
-  beforeAll(async () => {
-    svc = await startTestService({
-      env: {
-        LIFECYCLE_WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
-        LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-        // long enough that a hanging receiver is still hanging when the healthy one is checked
-        LIFECYCLE_WEBHOOK_TIMEOUT_MS: '15000',
-      },
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await svc?.cleanup();
+  const bed = useWebhookTestbed({
+    env: {
+      LIFECYCLE_WEBHOOK_BACKOFF_MS: String(BACKOFF_MS),
+      LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      // long enough that a hanging receiver is still hanging when the healthy one is checked
+      LIFECYCLE_WEBHOOK_TIMEOUT_MS: '15000',
+    },
   });
 
   test('the healthy receiver gets every event while the others hang or fail', async () => {
@@ -173,22 +144,26 @@ describe('one slow or dead receiver does not delay the others', () => {
       WebhookReceiver.start(),
       WebhookReceiver.start(),
     ]);
-    receivers.push(healthy, hanging, failing);
+    bed.keep(healthy, hanging, failing);
     hanging.alwaysHang();
     failing.alwaysFail(500);
     const body = registration();
     const filter = { connectorIds: [body.id] };
     // the slow ones subscribe first, so their deliveries are queued ahead of the healthy one's
-    const hangingSub = await subscribe(svc.api, { url: hanging.url, secret: 'h', ...filter });
-    const failingSub = await subscribe(svc.api, { url: failing.url, secret: 'f', ...filter });
-    const healthySub = await subscribe(svc.api, { url: healthy.url, secret: 'ok', ...filter });
+    const hangingSub = await subscribe(bed.svc.api, { url: hanging.url, secret: 'h', ...filter });
+    const failingSub = await subscribe(bed.svc.api, { url: failing.url, secret: 'f', ...filter });
+    const healthySub = await subscribe(bed.svc.api, { url: healthy.url, secret: 'ok', ...filter });
 
-    await register(svc.api, body);
+    await register(bed.svc.api, body);
     await healthy.waitForEvent((e) => e.type === 'connector.registered');
-    const dep = await svc.api.event(body.id, { type: 'DEPRECATE', reason: 'old', noticeDays: 30 });
+    const dep = await bed.svc.api.event(body.id, {
+      type: 'DEPRECATE',
+      reason: 'old',
+      noticeDays: 30,
+    });
     expect(dep.status, dep.text).toBe(200);
     await healthy.waitForEvent((e) => e.type === 'connector.deprecated');
-    const cancel = await svc.api.event(body.id, { type: 'CANCEL_DEPRECATION', reason: 'back' });
+    const cancel = await bed.svc.api.event(body.id, { type: 'CANCEL_DEPRECATION', reason: 'back' });
     expect(cancel.status, cancel.text).toBe(200);
     const last = await healthy.waitForEvent((e) => e.type === 'connector.deprecation_cancelled');
 
@@ -196,7 +171,7 @@ describe('one slow or dead receiver does not delay the others', () => {
     await waitFor(() => hanging.openRequests === 3, { what: 'three hanging requests' });
     expect(hanging.requests.every((r) => r.endedAt === null)).toBe(true);
     expect(hanging.requests[0]!.receivedAt).toBeLessThan(last.request.receivedAt);
-    expect(await deliveries(svc.api, hangingSub)).toEqual([]);
+    expect(await deliveries(bed.svc.api, hangingSub)).toEqual([]);
     expect(healthy.requests.map((r) => r.body.type)).toEqual(
       expect.arrayContaining([
         'connector.registered',
@@ -205,12 +180,12 @@ describe('one slow or dead receiver does not delay the others', () => {
       ]),
     );
     expect(healthy.requests).toHaveLength(3);
-    const healthyAttempts = await waitForAttempts(svc.api, healthySub, (l) => l.length >= 3);
+    const healthyAttempts = await waitForAttempts(bed.svc.api, healthySub, (l) => l.length >= 3);
     expect(healthyAttempts.every((a) => a.outcome === 'delivered' && a.attempt === 1)).toBe(true);
 
     // the failing one goes on retrying and is dead-lettered on its own schedule
     const failed = await waitForAttempts(
-      svc.api,
+      bed.svc.api,
       failingSub,
       (l) => l.filter((a) => a.outcome === 'dead_lettered').length === 3,
       { what: 'three dead letters' },
@@ -220,7 +195,7 @@ describe('one slow or dead receiver does not delay the others', () => {
     // once the slow receiver answers, its deliveries succeed on their first attempt
     hanging.alwaysSucceed();
     hanging.release(200);
-    const slow = await waitForAttempts(svc.api, hangingSub, (l) => l.length >= 3);
+    const slow = await waitForAttempts(bed.svc.api, hangingSub, (l) => l.length >= 3);
     expect(slow.map((a) => [a.attempt, a.outcome])).toEqual([
       [1, 'delivered'],
       [1, 'delivered'],

@@ -1,8 +1,9 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { registration, startTestService, type TestService } from '../../support/harness.js';
-import { expectedSignature, WebhookReceiver, type ReceivedRequest } from './webhook-receiver.js';
+import { describe, expect, test, vi } from 'vitest';
+import { registration } from '../../support/harness.js';
+import { expectedSignature, type ReceivedRequest } from './webhook-receiver.js';
 import { register, subscribe } from '../../support/api-helpers.js';
+import { useWebhookTestbed } from './helpers.js';
 
 /** The request's headers as the library takes them (one string per name). */
 function headersOf(request: ReceivedRequest): Record<string, string> {
@@ -25,32 +26,17 @@ function at<T>(epochMs: number, fn: () => T): T {
 }
 
 describe('Standard Webhooks headers (verified with the standardwebhooks library)', () => {
-  let svc: TestService;
-  const receivers: WebhookReceiver[] = [];
-
-  async function receiver(): Promise<WebhookReceiver> {
-    const r = await WebhookReceiver.start();
-    receivers.push(r);
-    return r;
-  }
-
-  beforeAll(async () => {
-    svc = await startTestService({
-      env: { LIFECYCLE_WEBHOOK_BACKOFF_MS: '1500', LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: '3' },
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await svc?.cleanup();
+  const bed = useWebhookTestbed({
+    env: { LIFECYCLE_WEBHOOK_BACKOFF_MS: '1500', LIFECYCLE_WEBHOOK_MAX_ATTEMPTS: '3' },
   });
 
   test('a real delivery verifies; a replay with an old timestamp, another secret or another body does not', async () => {
-    const rx = await receiver();
+    const rx = await bed.receiver();
     const secret = 'standard-webhooks-secret';
     const body = registration();
-    await subscribe(svc.api, { url: rx.url, secret, connectorIds: [body.id] });
+    await subscribe(bed.svc.api, { url: rx.url, secret, connectorIds: [body.id] });
     const before = Date.now();
-    await register(svc.api, body);
+    await register(bed.svc.api, body);
     const { event, request } = await rx.waitForEvent((e) => e.connectorId === body.id);
     const headers = headersOf(request);
 
@@ -88,22 +74,22 @@ describe('Standard Webhooks headers (verified with the standardwebhooks library)
   });
 
   test('the key is the UTF-8 bytes of the secret', async () => {
-    const rx = await receiver();
+    const rx = await bed.receiver();
     const secret = 'sécret-ключ-🔑';
     const body = registration();
-    await subscribe(svc.api, { url: rx.url, secret, connectorIds: [body.id] });
-    await register(svc.api, body);
+    await subscribe(bed.svc.api, { url: rx.url, secret, connectorIds: [body.id] });
+    await register(bed.svc.api, body);
     const { event, request } = await rx.waitForEvent((e) => e.connectorId === body.id);
     const wh = new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
     expect(wh.verify(request.rawBody, headersOf(request))).toEqual(event);
   });
 
   test('every attempt carries its own timestamp and verifies', async () => {
-    const rx = (await receiver()).failNext(1, 503);
+    const rx = (await bed.receiver()).failNext(1, 503);
     const secret = 'retry-secret';
     const body = registration();
-    await subscribe(svc.api, { url: rx.url, secret, connectorIds: [body.id] });
-    await register(svc.api, body);
+    await subscribe(bed.svc.api, { url: rx.url, secret, connectorIds: [body.id] });
+    await register(bed.svc.api, body);
     await rx.waitForEvent((e) => e.connectorId === body.id, {
       timeoutMs: 20_000,
       what: 'the retried delivery',
