@@ -17,6 +17,9 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** The token id of LIFECYCLE_ADMIN_TOKEN's principal (it is not stored, nor cached). */
+export const BOOTSTRAP_ADMIN_TOKEN_ID = 'bootstrap-admin';
+
 /** Tokens kept in one process's cache at most; a full cache starts again empty. */
 const CACHE_LIMIT = 10_000;
 
@@ -83,7 +86,7 @@ export class TokenStore {
   async authenticate(token: string, { cached = false } = {}): Promise<Principal | null> {
     const hash = hashToken(token);
     if (this.adminHash && timingSafeEqual(this.adminHash, Buffer.from(hash, 'hex'))) {
-      return { subject: 'admin', role: 'admin', tokenId: 'bootstrap-admin' };
+      return { subject: 'admin', role: 'admin', tokenId: BOOTSTRAP_ADMIN_TOKEN_ID };
     }
     if (cached) {
       const hit = this.cache.get(hash);

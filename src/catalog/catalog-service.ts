@@ -25,11 +25,6 @@ export class CatalogService {
     private readonly store: ConnectorStore,
   ) {}
 
-  /** Brings one connector's catalog entry up to date; returns the catalog version. */
-  async refresh(connectorId: string): Promise<number> {
-    return this.refreshMany([connectorId]);
-  }
-
   /**
    * Brings the catalog entries of these connectors up to date: one pipelined read of their
    * snapshots, one pipelined upsert per entry; returns the catalog version after.
@@ -62,7 +57,7 @@ export class CatalogService {
    */
   async flushDirty(jobId: string, batch = 500): Promise<number> {
     const flushing = this.keys.catalogFlushing(jobId);
-    let version = await this.version();
+    let version: number | null = null;
     let ids = await this.redis.smembers(flushing);
     for (;;) {
       if (ids.length === 0) {
@@ -71,7 +66,7 @@ export class CatalogService {
           [this.keys.catalogDirty(), flushing],
           [batch],
         )) as string[];
-        if (ids.length === 0) return version;
+        if (ids.length === 0) return version ?? this.version();
       }
       version = await this.refreshMany(ids);
       await this.redis.del(flushing);

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
-import type { TokenStore } from '../auth/token-store.js';
+import { BOOTSTRAP_ADMIN_TOKEN_ID, type TokenStore } from '../auth/token-store.js';
 import { RateLimitedError } from '../errors.js';
 import type { Keys } from '../store/keys.js';
 import { ADMIT_REQUEST } from '../store/redis-scripts.js';
@@ -52,7 +52,7 @@ export function admission(
     for (const [err] of replies) if (err) throw err;
     const [locked, count, tokensVersion] = replies[0]![1] as [number, number, string];
     if (locked === 1) failures.refuse(res, secondsToWindowEnd(now));
-    if (tokens.observeVersion(tokensVersion) && principal?.tokenId !== 'bootstrap-admin') {
+    if (tokens.observeVersion(tokensVersion) && principal?.tokenId !== BOOTSTRAP_ADMIN_TOKEN_ID) {
       await res.locals.reauthenticate?.();
     }
     if (connectorId !== null) {

@@ -21,14 +21,19 @@ const envelope = z.object({
   effect: z.looseObject({ kind: z.string() }),
 });
 
+/** The value of `name` in a stream entry's field list (`[name, value, name, value, …]`). */
+export function streamField(fields: string[], name: string): string | undefined {
+  const at = fields.indexOf(name);
+  return at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
+}
+
 /**
  * Turns one outbox stream entry (its field list) into the BullMQ job that carries it out, or says
  * why it cannot: not JSON, not an outbox entry, an effect kind this version does not know, or a job
  * BullMQ would refuse. The relay moves such entries aside instead of stopping on them.
  */
 export function planOutboxEntry(fields: string[], now: number): PlannedEntry {
-  const at = fields.indexOf('effect');
-  const raw = at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
+  const raw = streamField(fields, 'effect');
   if (raw === undefined) return { ok: false, reason: 'unparseable', detail: 'no "effect" field' };
   let json: unknown;
   try {

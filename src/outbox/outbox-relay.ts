@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { PlannedJob } from '../jobs/job-catalog.js';
 import type { JobQueues } from '../jobs/job-queues.js';
 import { toError } from '../errors.js';
-import { planOutboxEntry, type PoisonReason } from './outbox-entry.js';
+import { planOutboxEntry, streamField, type PoisonReason } from './outbox-entry.js';
 import type { RelayBatch } from './relay-batch.js';
 
 export interface OutboxRelayOptions {
@@ -253,8 +253,7 @@ export class OutboxRelay {
 function newestStamp(entries: StreamEntries): number | undefined {
   let newest = 0;
   for (const [, fields] of entries) {
-    const at = fields.indexOf('subscriptions');
-    const stamp = at >= 0 && at % 2 === 0 ? Number(fields[at + 1]) : NaN;
+    const stamp = Number(streamField(fields, 'subscriptions') ?? NaN);
     if (!Number.isFinite(stamp)) return undefined;
     newest = Math.max(newest, stamp);
   }

@@ -44,10 +44,7 @@ export class LuaCommand {
   ): Promise<unknown[]> {
     this.defineOn(redis);
     const pipeline = redis.pipeline();
-    const command = (pipeline as unknown as Record<string, (...a: (string | number)[]) => unknown>)[
-      this.command
-    ]!;
-    for (const call of calls) command.call(pipeline, call.keys.length, ...call.keys, ...call.args);
+    for (const call of calls) this.addTo(redis, pipeline, call.keys, call.args);
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([err, value]) => err ?? value);
   }
