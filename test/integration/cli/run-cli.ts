@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import { CLI_BUNDLE } from '../../support/cli-bundle.js';
+import { CLI_BUNDLE } from '../../support/bundles.js';
 import {
   ADMIN_TOKEN,
   startTestService,
@@ -27,7 +27,7 @@ export interface CliResult {
 
 /**
  * Runs `lifecycle` in its own process, from cli/main.ts bundled once per test run
- * (test/support/global-cli-build.ts), asynchronously: the service under test runs in this process
+ * (test/support/global-bundles.ts), asynchronously: the service under test runs in this process
  * and must keep serving.
  */
 export async function runCli(
