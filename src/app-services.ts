@@ -69,7 +69,12 @@ export function createServices(
     opened.push(client);
     return client;
   };
-  const redis = connect({ maxRetriesPerRequest: 2 });
+  // While Redis is unreachable a request fails fast (a 503 within about a second) instead of
+  // queuing through reconnects: a command waits for two reconnect attempts at most, 500 ms apart.
+  const redis = connect({
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+  });
   const keys = new Keys(config.keyPrefix);
   const lifecycle = new ConnectorLifecycle(config.policy);
   const store = new ConnectorStore(redis, config.keyPrefix, {
