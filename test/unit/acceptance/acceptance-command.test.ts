@@ -11,6 +11,7 @@ import {
   type AcceptanceRunInput,
   type AcceptanceRunResult,
 } from '../../../src/acceptance/acceptance-command.js';
+import { waitFor } from '../../support/harness.js';
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -55,14 +56,6 @@ function isAlive(pid: number): boolean {
     return state !== 'Z' && state !== 'X';
   } catch {
     return false; // vanished meanwhile
-  }
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -174,7 +167,12 @@ describe('runAcceptanceCommand', () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(950);
     const pids = await readPids(pidFile);
     expect(pids).toHaveLength(2); // the shell and its sleep
-    for (const pid of pids) await waitFor(() => !isAlive(pid), `pid ${pid} to die`);
+    for (const pid of pids)
+      await waitFor(() => !isAlive(pid), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        what: `pid ${pid} to die`,
+      });
   });
 
   it('kills processes left behind by a command that exited', async () => {
@@ -183,7 +181,11 @@ describe('runAcceptanceCommand', () => {
     const result = await run({ command: bash('straggler.sh', q(pidFile)) });
     expect(result).toMatchObject({ outcome: 'passed', exitCode: 0 });
     const [sleepPid] = await readPids(pidFile);
-    await waitFor(() => !isAlive(sleepPid!), `straggler ${sleepPid} to die`);
+    await waitFor(() => !isAlive(sleepPid!), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      what: `straggler ${sleepPid} to die`,
+    });
   });
 
   it('kills the process on abort and reports an error', async () => {
@@ -191,13 +193,21 @@ describe('runAcceptanceCommand', () => {
     const pidFile = path.join(dir, 'pids');
     const controller = new AbortController();
     const pending = run({ command: bash('hang.sh', q(pidFile)), signal: controller.signal });
-    await waitFor(() => existsSync(pidFile), 'the pid file');
+    await waitFor(() => existsSync(pidFile), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      what: 'the pid file',
+    });
     controller.abort();
     const result = await pending;
     expect(result).toMatchObject({ outcome: 'error', signal: 'SIGKILL' });
     expect(result.reason).toMatch(/abort/);
     for (const pid of await readPids(pidFile)) {
-      await waitFor(() => !isAlive(pid), `pid ${pid} to die`);
+      await waitFor(() => !isAlive(pid), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        what: `pid ${pid} to die`,
+      });
     }
   });
 
