@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   };
 
   if (MEASUREMENTS.some((m) => m !== 'sweep' && want(m))) buildService();
-  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node dist/src/main.js in its own process, load from the bench process, one redis-server per measurement (AOF, appendfsync always)`;
+  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node dist/src/main.js in its own process, load from the bench process, one redis-server per measurement (AOF, appendfsync ${process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always'})`;
   console.log(machine);
 
   if (want('api')) {

@@ -37,10 +37,14 @@ export interface ServiceUnderTest {
   stop(): Promise<void>;
 }
 
-/** A Redis with the service's settings (AOF, fsync always when persistent) for one measurement. */
+/**
+ * A Redis with the service's settings (AOF, fsync always when persistent) for one measurement;
+ * `BENCH_APPENDFSYNC=everysec` measures the other AOF setting.
+ */
 export async function benchRedis(persistent = true): Promise<RedisServerHandle> {
   const redis = await startRedisServer({
     persistent,
+    appendfsync: process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always',
     dir: `/tmp/lifecycle-bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
   });
   track(redis.process);

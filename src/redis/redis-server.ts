@@ -16,6 +16,8 @@ export interface RedisServerOptions {
   /** AOF with fsync on every write, data under `dir` (the service's own Redis). */
   persistent: boolean;
   dir?: string;
+  /** when persistent: `always` (the default: no acknowledged write is lost) or `everysec` */
+  appendfsync?: 'always' | 'everysec';
   port?: number;
   binary?: string;
 }
@@ -49,7 +51,14 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   if (options.persistent) {
     const dir = resolve(options.dir ?? '.data/redis');
     mkdirSync(dir, { recursive: true });
-    args.push('--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir);
+    args.push(
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      options.appendfsync ?? 'always',
+      '--dir',
+      dir,
+    );
   } else {
     args.push('--appendonly', 'no');
   }
