@@ -6,7 +6,7 @@ import { CATALOG_LOAD, measureCatalogRead } from './catalog-read.js';
 import type { LoadResult } from './load.js';
 import { LATENCY_LOAD, measureNotificationLatency } from './notification-latency.js';
 import { measureScaling } from './scaling.js';
-import { buildService } from './service-under-test.js';
+import { BENCH_APPENDFSYNC, buildService } from './service-under-test.js';
 
 /**
  * `npm run bench [-- api|latency|sweep|import|catalog|scale ...]`: builds the service, measures
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   };
 
   if (MEASUREMENTS.some((m) => m !== 'sweep' && want(m))) buildService();
-  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node dist/src/main.js in its own process, load from the bench process, one redis-server per measurement (AOF, appendfsync ${process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always'})`;
+  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node dist/src/main.js in its own process, load from the bench process, one redis-server per measurement (AOF, appendfsync ${BENCH_APPENDFSYNC})`;
   console.log(machine);
 
   if (want('api')) {

@@ -37,14 +37,15 @@ export interface ServiceUnderTest {
   stop(): Promise<void>;
 }
 
-/**
- * A Redis with the service's settings (AOF, fsync always when persistent) for one measurement;
- * `BENCH_APPENDFSYNC=everysec` measures the other AOF setting.
- */
+/** The bench Redis's AOF fsync: the service's `always`, or `everysec` (BENCH_APPENDFSYNC). */
+export const BENCH_APPENDFSYNC =
+  process.env.BENCH_APPENDFSYNC === 'everysec' ? ('everysec' as const) : ('always' as const);
+
+/** A Redis with the service's settings (AOF when persistent) for one measurement. */
 export async function benchRedis(persistent = true): Promise<RedisServerHandle> {
   const redis = await startRedisServer({
     persistent,
-    appendfsync: process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always',
+    appendfsync: BENCH_APPENDFSYNC,
     dir: `/tmp/lifecycle-bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
   });
   track(redis.process);
