@@ -4,9 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, registration } from '../../support/harness.js';
-import { closedPortUrl, failingServer, runCli, useCliSetup } from './run-cli.js';
+import { closedPortUrl, failingServer, runCli, runCliProcess, useCliSetup } from './run-cli.js';
 
-// Each CLI run is a process of its own (about 2 s on a busy machine): generous time per test.
+// The exit-code tests run the bundled binary once per exit code (run-cli.ts); the rest run in this
+// process.
 describe('lifecycle connectors', { timeout: 180_000 }, () => {
   const cli = useCliSetup();
 
@@ -130,7 +131,10 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
   });
 
   it('exit 1 on a refusal: nothing on stdout, title and detail on stderr', async () => {
-    const res = await runCli(['connectors', 'show', 'source-does-not-exist', '--json'], cli.env);
+    const res = await runCliProcess(
+      ['connectors', 'show', 'source-does-not-exist', '--json'],
+      cli.env,
+    );
     expect(res.code).toBe(1);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('Not found (404)');
@@ -151,7 +155,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
   });
 
   it('exit 2 on bad usage, before anything is sent', async () => {
-    const unknown = await runCli(['connectors', 'show', 'source-x', '--bogus'], cli.env);
+    const unknown = await runCliProcess(['connectors', 'show', 'source-x', '--bogus'], cli.env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown option '--bogus'");
     const missingFile = await runCli(
@@ -164,7 +168,7 @@ describe('lifecycle connectors', { timeout: 180_000 }, () => {
   });
 
   it('exit 3 when nothing listens or the service fails (5xx)', async () => {
-    const down = await runCli(['connectors', 'list'], {
+    const down = await runCliProcess(['connectors', 'list'], {
       ...cli.env,
       LIFECYCLE_URL: await closedPortUrl(),
     });

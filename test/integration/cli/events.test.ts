@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { registration, waitFor } from '../../support/harness.js';
 import { ACCEPTANCE_COMMAND, runCli, useCliSetup } from './run-cli.js';
 
-// Each CLI run is a process of its own (about 2 s on a busy machine): generous time per test.
+// The commands run in this process (run-cli.ts); --wait commands poll: generous time per test.
 describe('lifecycle event commands', { timeout: 180_000 }, () => {
   const cli = useCliSetup({
     env: {

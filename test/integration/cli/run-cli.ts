@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { run } from '../../../cli/program.js';
 import { CLI_BUNDLE } from '../../support/bundles.js';
 import {
   ADMIN_TOKEN,
@@ -25,12 +26,62 @@ export interface CliResult {
   json(): any;
 }
 
+function result(code: number | null, stdout: string, stderr: string): CliResult {
+  return {
+    code,
+    stdout,
+    stderr,
+    json() {
+      try {
+        return JSON.parse(stdout);
+      } catch {
+        throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
+      }
+    },
+  };
+}
+
+/** The variables `lifecycle` reads (cli/program.ts); a run sees only those it is given. */
+const CLI_VARIABLES = ['LIFECYCLE_URL', 'LIFECYCLE_TOKEN'] as const;
+
+/**
+ * Runs `lifecycle` in this process, through the same `run()` that cli/main.ts calls, with `env` as
+ * its only LIFECYCLE_* variables for the duration of the run. A test file runs its tests one at a
+ * time, so no other run sees them. The binary itself is run by `runCliProcess`.
+ */
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  const saved = CLI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of CLI_VARIABLES) {
+    if (env[name] === undefined) delete process.env[name];
+    else process.env[name] = env[name];
+  }
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) =>
+    ({ write: (chunk: string) => (append(String(chunk)), true) }) as NodeJS.WritableStream;
+  try {
+    const code = await run(args, {
+      stdout: sink((s) => (stdout += s)),
+      stderr: sink((s) => (stderr += s)),
+    });
+    return result(code, stdout, stderr);
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
 /**
  * Runs `lifecycle` in its own process, from cli/main.ts bundled once per test run
  * (test/support/global-bundles.ts), asynchronously: the service under test runs in this process
- * and must keep serving.
+ * and must keep serving. For what only the binary shows: its exit code and its streams.
  */
-export async function runCli(
+export async function runCliProcess(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<CliResult> {
@@ -44,18 +95,7 @@ export async function runCli(
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const [code] = (await once(child, 'close')) as [number | null];
-  return {
-    code,
-    stdout,
-    stderr,
-    json() {
-      try {
-        return JSON.parse(stdout);
-      } catch {
-        throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
-      }
-    },
-  };
+  return result(code, stdout, stderr);
 }
 
 /** A URL where nothing listens: a port that was free a moment ago. */
