@@ -168,6 +168,7 @@ const envSchema = z.object({
   LIFECYCLE_ACCEPTANCE_COMMAND: z.string().trim().min(1).optional(),
   LIFECYCLE_ACCEPTANCE_TIMEOUT_S: z.coerce.number().positive().default(1800),
   LIFECYCLE_ACCEPTANCE_CONCURRENCY: positiveInt(2),
+  LIFECYCLE_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
   LIFECYCLE_ACCEPTANCE_ENV_PASSTHROUGH: envNames,
   LIFECYCLE_ARCHIVAL_CRON: z.string().default('0 3 * * *'),
   LIFECYCLE_ARCHIVAL_MIN_AGE_DAYS: days(90),
@@ -257,6 +258,11 @@ export interface Config {
     allowPrivateNetworks: boolean;
     maxSubscriptionsPerSubject: number;
   };
+  /**
+   * How long a worker's claim on a running job lasts without renewal (renewed at half of it): a
+   * crashed worker's jobs are handed back after about this plus the 3 s stalled-job check.
+   */
+  jobLockMs: number;
   rateLimitPerMinute: number;
   /** failed authentications per client address and minute before it is locked out (SPEC §10) */
   authFailuresPerMinute: number;
@@ -356,6 +362,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowPrivateNetworks: e.LIFECYCLE_WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       maxSubscriptionsPerSubject: e.LIFECYCLE_MAX_SUBSCRIPTIONS_PER_SUBJECT,
     },
+    jobLockMs: e.LIFECYCLE_JOB_LOCK_MS,
     rateLimitPerMinute: e.LIFECYCLE_RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.LIFECYCLE_AUTH_FAILURES_PER_MINUTE,
     trustProxy: e.LIFECYCLE_TRUST_PROXY,

@@ -18,7 +18,8 @@ export interface WorkerRuntimeOptions {
   consumer: string;
   /**
    * How long a job's lock lasts without renewal. A crashed worker's job is handed back after
-   * about lockDurationMs + stalledIntervalMs: 10 s + 3 s here (BullMQ's defaults are 30 s + 30 s).
+   * about lockDurationMs + stalledIntervalMs: LIFECYCLE_JOB_LOCK_MS (10 s) + 3 s unless given
+   * here (BullMQ's defaults are 30 s + 30 s).
    */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -139,7 +140,7 @@ export class WorkerRuntime {
     const worker = new Worker(QUEUES[queue].name, honouringRetryable(processor), {
       connection: this.s.connect(),
       prefix: this.s.queues.prefix,
-      lockDuration: this.options.lockDurationMs ?? 10_000,
+      lockDuration: this.options.lockDurationMs ?? this.s.config.jobLockMs,
       stalledInterval: this.options.stalledIntervalMs ?? 3_000,
       maxStalledCount: 3,
       ...options,

@@ -1,13 +1,17 @@
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ApiClient,
   ADMIN_TOKEN,
   deletePrefix,
+  redisUrl,
   registration,
   uniquePrefix,
   waitFor,
 } from '../../support/harness.js';
 import { spawnService, type ServiceProcess } from '../../support/service-process.js';
+
+const LOCK_MS = 3_000;
 
 const HANG_COMMAND =
   'bash test/integration/fixtures/acceptance.sh {connectorId} {image} {reportDir}';
@@ -35,15 +39,26 @@ describe('service processes: restart, crash and shutdown', () => {
     const env = {
       LIFECYCLE_ACCEPTANCE_COMMAND: HANG_COMMAND,
       LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '600',
+      // a crashed worker's job goes back after about 3 s + 3 s instead of 10 s + 3 s
+      LIFECYCLE_JOB_LOCK_MS: String(LOCK_MS),
     };
     const worker = await spawn(prefix, { roles: ['worker'], env });
     const body = registration({ dockerImageTag: '1.0.0-hang' });
     await client.post('/v1/connectors', body);
     expect((await client.event(body.id, { type: 'REQUEST_CERTIFICATION' })).status).toBe(202);
-    await waitFor(async () => {
+    const run = await waitFor(async () => {
       const runs = (await client.get(`/v1/connectors/${body.id}/acceptance-runs`)).body.items;
-      return runs[0]?.status === 'running';
+      return runs[0]?.status === 'running' ? runs[0] : undefined;
     });
+    // The worker holds the job under a lock of LIFECYCLE_JOB_LOCK_MS, renewed while it runs.
+    const redis = new Redis(redisUrl());
+    try {
+      const ttl = await redis.pttl(`${prefix}-bull:acceptance:${run.id}:lock`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(LOCK_MS);
+    } finally {
+      await redis.quit();
+    }
     return { prefix, client, env, worker, body };
   }
 
@@ -78,7 +93,7 @@ describe('service processes: restart, crash and shutdown', () => {
     const { prefix, client, env, worker, body } = await startRunningGate();
     await worker.kill('SIGKILL');
 
-    // The job is handed back once its lock expires; a new worker (now with a short timeout) runs it.
+    // The job is handed back once its 3 s lock expires; a new worker (now with a short timeout) runs it.
     await spawn(prefix, {
       roles: ['worker'],
       env: { ...env, LIFECYCLE_ACCEPTANCE_TIMEOUT_S: '0.5' },
