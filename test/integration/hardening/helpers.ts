@@ -173,36 +173,44 @@ export async function redisState(redis: Redis, prefix: string): Promise<Record<s
     );
   } while (cursor !== '0');
   keys.sort();
-  const state: Record<string, string> = {};
-  for (const key of keys) {
-    const type = await redis.type(key);
-    let content: unknown;
-    switch (type) {
+  // two pipelined round trips: every key's type, then every key's content
+  const types = (await redis.pipeline(keys.map((key) => ['type', key])).exec())!.map(
+    ([, type]) => type as string,
+  );
+  const reads = keys.map((key, i): [string, ...string[]] => {
+    switch (types[i]) {
       case 'string':
-        content = await redis.get(key);
-        break;
+        return ['get', key];
       case 'hash':
-        content = Object.entries(await redis.hgetall(key)).sort(([a], [b]) => a.localeCompare(b));
-        break;
+        return ['hgetall', key];
       case 'list':
-        content = await redis.lrange(key, 0, -1);
-        break;
+        return ['lrange', key, '0', '-1'];
       case 'set':
-        content = (await redis.smembers(key)).sort();
-        break;
+        return ['smembers', key];
       case 'zset':
-        content = await redis.zrange(key, '0', '-1', 'WITHSCORES');
-        break;
+        return ['zrange', key, '0', '-1', 'WITHSCORES'];
       case 'stream':
-        content = await redis.xrange(key, '-', '+');
-        break;
+        return ['xrange', key, '-', '+'];
       default:
-        content = type;
+        return ['type', key];
     }
+  });
+  const contents = (await redis.pipeline(reads).exec())!;
+  const state: Record<string, string> = {};
+  keys.forEach((key, i) => {
+    const type = types[i]!;
+    const [err, raw] = contents[i]!;
+    if (err) throw err;
+    const content =
+      type === 'hash'
+        ? Object.entries(raw as Record<string, string>).sort(([a], [b]) => a.localeCompare(b))
+        : type === 'set'
+          ? (raw as string[]).sort()
+          : raw;
     state[key] = `${type}:${createHash('sha256')
       .update(JSON.stringify(content))
       .digest('hex')
       .slice(0, 16)}`;
-  }
+  });
   return state;
 }
