@@ -53,8 +53,11 @@ type Judgement =
 
 /** Points where tests (or tracing) run code in the middle of a sweep. */
 export interface SweepHooks {
-  /** after the scan, before any change */
-  afterScan?: (candidates: readonly SweepCandidate[]) => Promise<void>;
+  /** after the scan, before any change; `lock.lost` says whether the sweep's lock is gone */
+  afterScan?: (
+    candidates: readonly SweepCandidate[],
+    lock: { readonly lost: boolean },
+  ) => Promise<void>;
   /** after a candidate was judged again with fresh data, right before its commit */
   beforeCommit?: (connectorId: string) => Promise<void>;
 }
@@ -192,7 +195,7 @@ export class ArchivalSweeper {
         }
       }
     }
-    await this.deps.hooks?.afterScan?.(candidates);
+    await this.deps.hooks?.afterScan?.(candidates, lock);
     if (!record.dryRun) await this.act(record, candidates, lock);
     return {
       scanned: { community: communityIds.length, certified: certifiedIds.length, oldEnough },

@@ -96,12 +96,3 @@ export async function waitForFiredTimers(
     { timeoutMs, what: `${count} archiveDue timer(s) of ${connectorId} to fire` },
   );
 }
-
-/** Waits until `ms` have passed since `since` (polling, no fixed sleep). */
-export async function waitUntilElapsed(since: number, ms: number): Promise<void> {
-  await waitFor(() => Date.now() - since >= ms, {
-    timeoutMs: ms + 10_000,
-    intervalMs: 20,
-    what: `${ms} ms to pass`,
-  });
-}

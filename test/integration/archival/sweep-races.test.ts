@@ -13,7 +13,7 @@ import {
   waitFor,
   type TestService,
 } from '../../support/harness.js';
-import { BASE_ENV, candidateOf, postUsage, runSweep, usage, waitUntilElapsed } from './helpers.js';
+import { BASE_ENV, candidateOf, postUsage, runSweep, usage } from './helpers.js';
 import { getConnector, historyTypes, register, waitForState } from '../../support/api-helpers.js';
 
 /**
@@ -182,13 +182,22 @@ describe('archival sweep: revivals, races and the sweep lock', () => {
         lockTtlMs: ttl,
         hooks: {
           afterScan: async () => {
-            const since = Date.now();
+            // Four renewals (the lock's remaining time went up), a third of its lifetime apart:
+            // the sweep has outlived its first lock, and the lock stayed its own throughout.
+            let renewals = 0;
+            let lastTtl = Infinity;
             await waitFor(
               async () => {
-                seen.push(await svc.services.redis.get(lockKey));
-                return Date.now() - since > 4 * ttl;
+                const [owner, pttl] = await Promise.all([
+                  svc.services.redis.get(lockKey),
+                  svc.services.redis.pttl(lockKey),
+                ]);
+                seen.push(owner);
+                if (pttl > lastTtl) renewals++;
+                lastTtl = pttl;
+                return renewals >= 4;
               },
-              { intervalMs: 50 },
+              { intervalMs: 20, what: 'four renewals of the sweep lock' },
             );
             busy = await sweepWith({}).catch((err: unknown) => err);
           },
@@ -212,9 +221,10 @@ describe('archival sweep: revivals, races and the sweep lock', () => {
     const record = await sweepWith({
       lockTtlMs: ttl,
       hooks: {
-        afterScan: async () => {
+        afterScan: async (_, lock) => {
           await svc.services.redis.set(lockKey, 'another-sweep');
-          await waitUntilElapsed(Date.now(), ttl + 50);
+          // the next renewal (every third of the lifetime) finds the lock taken
+          await waitFor(() => lock.lost, { what: 'the sweep to see its lock taken' });
         },
       },
     });

@@ -76,7 +76,7 @@ describe('releases with breaking changes', () => {
     const secret = 'reminder-secret';
     const rx = await receiverFor(body.id, ['connector.breaking_change_reminder'], secret);
     await register(svc.api, body);
-    // a full ISO timestamp about 4 s ahead: the reminder is due about 2.3 s from now
+    // a full ISO timestamp 4 s ahead; the test then moves the service's clock to the reminder's time
     const deadline = new Date(Date.now() + 4_000).toISOString();
     const reminderAt = Date.parse(deadline) - REMINDER_MS;
     const res = await svc.api.event(body.id, {
