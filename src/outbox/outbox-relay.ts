@@ -109,11 +109,12 @@ export class OutboxRelay {
       try {
         if (pendingFirst) {
           await this.ensureGroup();
-          await this.flushLeftDirty();
           await this.relay(await this.readOwnPending());
+          // a (re)start runs the claim step at once, as at the very start
+          this.lastClaim = 0;
           pendingFirst = false;
         }
-        await this.relay(await this.claimAbandoned(false));
+        await this.relay(await this.claimAbandoned());
         await this.relay(await this.read(this.blockMs));
         backoff = 100;
       } catch (err) {
@@ -164,10 +165,13 @@ export class OutboxRelay {
     }
   }
 
-  /** Takes over entries another relay read but never acknowledged (it crashed). */
-  private async claimAbandoned(force: boolean): Promise<StreamEntries> {
+  /**
+   * Every `claimIdleMs / 2` (and at start): takes over entries another relay read but never
+   * acknowledged, and adds a flush job for connectors left dirty (that relay crashed).
+   */
+  private async claimAbandoned(): Promise<StreamEntries> {
     const now = Date.now();
-    if (!force && now - this.lastClaim < Math.max(this.claimIdleMs / 2, 200)) return [];
+    if (now - this.lastClaim < Math.max(this.claimIdleMs / 2, 200)) return [];
     this.lastClaim = now;
     await this.flushLeftDirty();
     const reply = (await this.redis.xautoclaim(
@@ -205,8 +209,8 @@ export class OutboxRelay {
     if (batch.jobs.length > 0) await this.queues.add(batch.jobs);
     const ids = entries.map(([id]) => id);
     const tx = this.redis.multi();
-    const catalog = this.options.catalog;
-    if (batch.catalogDirty.length > 0 && catalog) tx.sadd(catalog.dirtyKey, ...batch.catalogDirty);
+    const catalog = batch.catalogDirty.length > 0 ? this.options.catalog : undefined;
+    if (catalog) tx.sadd(catalog.dirtyKey, ...batch.catalogDirty);
     for (const entry of dead) {
       tx.xadd(
         this.deadLetterKey,
@@ -227,7 +231,7 @@ export class OutboxRelay {
       .xdel(this.outboxKey, ...ids)
       .exec();
     for (const [err] of replies ?? []) if (err) throw err;
-    if (batch.catalogDirty.length > 0 && catalog) await this.queues.add([catalog.flushJob()]);
+    if (catalog) await this.queues.add([catalog.flushJob()]);
     for (const entry of dead) {
       this.options.onDeadLetter?.(entry.reason);
       this.logger.error(

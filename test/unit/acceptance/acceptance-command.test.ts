@@ -167,12 +167,7 @@ describe('runAcceptanceCommand', () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(950);
     const pids = await readPids(pidFile);
     expect(pids).toHaveLength(2); // the shell and its sleep
-    for (const pid of pids)
-      await waitFor(() => !isAlive(pid), {
-        timeoutMs: 10_000,
-        intervalMs: 20,
-        what: `pid ${pid} to die`,
-      });
+    for (const pid of pids) await waitFor(() => !isAlive(pid), { what: `pid ${pid} to die` });
   });
 
   it('kills processes left behind by a command that exited', async () => {
@@ -181,11 +176,7 @@ describe('runAcceptanceCommand', () => {
     const result = await run({ command: bash('straggler.sh', q(pidFile)) });
     expect(result).toMatchObject({ outcome: 'passed', exitCode: 0 });
     const [sleepPid] = await readPids(pidFile);
-    await waitFor(() => !isAlive(sleepPid!), {
-      timeoutMs: 10_000,
-      intervalMs: 20,
-      what: `straggler ${sleepPid} to die`,
-    });
+    await waitFor(() => !isAlive(sleepPid!), { what: `straggler ${sleepPid} to die` });
   });
 
   it('kills the process on abort and reports an error', async () => {
@@ -193,21 +184,13 @@ describe('runAcceptanceCommand', () => {
     const pidFile = path.join(dir, 'pids');
     const controller = new AbortController();
     const pending = run({ command: bash('hang.sh', q(pidFile)), signal: controller.signal });
-    await waitFor(() => existsSync(pidFile), {
-      timeoutMs: 10_000,
-      intervalMs: 20,
-      what: 'the pid file',
-    });
+    await waitFor(() => existsSync(pidFile), { what: 'the pid file' });
     controller.abort();
     const result = await pending;
     expect(result).toMatchObject({ outcome: 'error', signal: 'SIGKILL' });
     expect(result.reason).toMatch(/abort/);
     for (const pid of await readPids(pidFile)) {
-      await waitFor(() => !isAlive(pid), {
-        timeoutMs: 10_000,
-        intervalMs: 20,
-        what: `pid ${pid} to die`,
-      });
+      await waitFor(() => !isAlive(pid), { what: `pid ${pid} to die` });
     }
   });
 
