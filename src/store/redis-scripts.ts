@@ -57,6 +57,11 @@ export const SAVE_RUN_UNLESS_FINAL = new LuaCommand('save-run-unless-final');
  * ARGV: 1 the auth-failure limit (0: the request carries no credentials, no lock-out applies)
  * Returns {1, failures, tokensVersion} when locked out (nothing counted), or
  * {0, requests this minute, tokensVersion}.
+ *
+ * The request counter is not persisted (`redis.set_repl(redis.REPL_NONE)`): under appendfsync
+ * always, a write would make every request wait for a disk flush before its route even starts,
+ * and a rate-limit count is worth less than that. A Redis restart or failover starts the minute
+ * afresh; the auth-failure counts, written on the failure path only, stay durable.
  */
 export const ADMIT_REQUEST = new LuaCommand('admit-request');
 

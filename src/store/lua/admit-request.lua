@@ -5,6 +5,10 @@ if limit > 0 then
   local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
   if failures >= limit then return {1, failures, version} end
 end
+-- The request counter is kept in memory only: not written to the AOF nor sent to replicas, so
+-- that counting a request never waits for a disk flush (appendfsync always). A restart or a
+-- failover of Redis starts the minute's count afresh.
+redis.set_repl(redis.REPL_NONE)
 local count = redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], 120, 'NX')
 return {0, count, version}
