@@ -1,5 +1,6 @@
 import { startMinimalExpress } from './ceilings.js';
 import { alternate, eventLoad, type LoadResult } from './load.js';
+import { CpuMeter } from './process-cpu.js';
 import { startServiceUnderTest } from './service-under-test.js';
 
 export interface ThroughputResult {
@@ -8,7 +9,12 @@ export interface ThroughputResult {
   rounds: number;
   service: LoadResult;
   ceiling: LoadResult;
+  /** CPU ms per request of each process during the measured rounds (null: unknown) */
+  cpu: Record<'service' | 'ceiling', ProcessesCpu>;
 }
+
+/** The server under load, its Redis, and the bench process that drives it. */
+export type ProcessesCpu = Record<'server' | 'redis' | 'load', number | null>;
 
 export const API_LOAD = { connectors: 256, clients: 32, events: 8000, warmup: 1000, rounds: 4 };
 
@@ -39,12 +45,27 @@ export async function measureApiThroughput({
       const perRound = Math.ceil(events / rounds);
       await eventLoad(sut, ids, { clients, events: warmup, tags: serviceTags });
       await eventLoad(ceilingTarget, ids, { clients, events: warmup, tags: ceilingTags });
-      const r = await alternate(rounds, {
-        service: () => eventLoad(sut, ids, { clients, events: perRound, tags: serviceTags }),
-        ceiling: () =>
-          eventLoad(ceilingTarget, ids, { clients, events: perRound, tags: ceilingTags }),
+      const serviceCpu = new CpuMeter({
+        server: sut.process.pid,
+        redis: sut.redis.process.pid,
+        load: process.pid,
       });
-      return { connectors, clients, rounds, ...r };
+      const ceilingCpu = new CpuMeter({ ...minimal.pids, load: process.pid });
+      const r = await alternate(rounds, {
+        service: () =>
+          serviceCpu.measure(() =>
+            eventLoad(sut, ids, { clients, events: perRound, tags: serviceTags }),
+          ),
+        ceiling: () =>
+          ceilingCpu.measure(() =>
+            eventLoad(ceilingTarget, ids, { clients, events: perRound, tags: ceilingTags }),
+          ),
+      });
+      const cpu = {
+        service: serviceCpu.per(r.service.requests),
+        ceiling: ceilingCpu.per(r.ceiling.requests),
+      };
+      return { connectors, clients, rounds, ...r, cpu };
     } finally {
       await minimal.stop();
     }

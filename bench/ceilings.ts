@@ -46,11 +46,16 @@ export async function startBenchServer(
  * (./minimal-express-server.ts) in its own process on a Redis of its own with the service's
  * settings; the caller drives it with the same load as the service.
  */
-export async function startMinimalExpress(): Promise<{ base: string; stop(): Promise<void> }> {
+export async function startMinimalExpress(): Promise<{
+  base: string;
+  pids: { server: number | undefined; redis: number | undefined };
+  stop(): Promise<void>;
+}> {
   const redis = await benchRedis(true);
   const server = await startBenchServer('minimal-express-server.ts', { REDIS_URL: redis.url });
   return {
     base: server.base,
+    pids: { server: server.process.pid, redis: redis.process.pid },
     async stop() {
       await server.stop();
       await redis.stop();
