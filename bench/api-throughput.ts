@@ -1,6 +1,6 @@
 import { startMinimalExpress } from './ceilings.js';
 import { alternate, eventLoad, type LoadResult } from './load.js';
-import { CpuMeter } from './process-cpu.js';
+import { CpuMeter, type ProcessesCpu } from './process-cpu.js';
 import { startServiceUnderTest } from './service-under-test.js';
 
 export interface ThroughputResult {
@@ -12,9 +12,6 @@ export interface ThroughputResult {
   /** CPU ms per request of each process during the measured rounds (null: unknown) */
   cpu: Record<'service' | 'ceiling', ProcessesCpu>;
 }
-
-/** The server under load, its Redis, and the bench process that drives it. */
-export type ProcessesCpu = Record<'server' | 'redis' | 'load', number | null>;
 
 export const API_LOAD = { connectors: 256, clients: 32, events: 8000, warmup: 1000, rounds: 4 };
 

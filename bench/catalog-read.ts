@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { metadataText } from './airbyte-import.js';
 import { startBenchServer, type BenchServer } from './ceilings.js';
 import { alternate, getLoad, type LoadResult } from './load.js';
+import { CpuMeter, type ProcessesCpu } from './process-cpu.js';
 import { startServiceUnderTest, waitForDrain } from './service-under-test.js';
 
 export interface CatalogReadResult {
@@ -16,6 +17,8 @@ export interface CatalogReadResult {
   ceiling: { full: LoadResult; notModified: LoadResult };
   /** the same handler with `res.json(parsedDoc)` (serialized per request) */
   staticResJson: LoadResult;
+  /** CPU ms per 304 of each process during the measured 304 rounds (null: unknown) */
+  notModifiedCpu: { service: ProcessesCpu; ceiling: ProcessesCpu };
 }
 
 export const CATALOG_LOAD = {
@@ -79,6 +82,7 @@ export async function measureCatalogRead({
       return `${server.base}/v1/catalog`;
     };
     const staticUrl = await serve('buffer');
+    const ceilingServer = servers[0]!;
     const resJsonUrl = await serve('json');
 
     const full = (u: string, s = seconds) => getLoad(u, { clients, seconds: s });
@@ -88,11 +92,17 @@ export async function measureCatalogRead({
       await full(u, warmupSeconds);
       await notModified(u, warmupSeconds);
     }
+    const serviceCpu = new CpuMeter({
+      server: sut.process.pid,
+      redis: sut.redis.process.pid,
+      load: process.pid,
+    });
+    const ceilingCpu = new CpuMeter({ server: ceilingServer.process.pid, load: process.pid });
     const r = await alternate(rounds, {
       serviceFull: () => full(url),
       ceilingFull: () => full(staticUrl),
-      serviceNotModified: () => notModified(url),
-      ceilingNotModified: () => notModified(staticUrl),
+      serviceNotModified: () => serviceCpu.measure(() => notModified(url)),
+      ceilingNotModified: () => ceilingCpu.measure(() => notModified(staticUrl)),
     });
     const after = await fetch(url, { headers: { 'if-none-match': etag } });
     if (after.status !== 304) throw new Error(`the catalog changed while measured`);
@@ -108,6 +118,10 @@ export async function measureCatalogRead({
       service: { full: r.serviceFull, notModified: r.serviceNotModified },
       ceiling: { full: r.ceilingFull, notModified: r.ceilingNotModified },
       staticResJson,
+      notModifiedCpu: {
+        service: serviceCpu.per(r.serviceNotModified.requests),
+        ceiling: ceilingCpu.per(r.ceilingNotModified.requests),
+      },
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

@@ -64,3 +64,19 @@ export class CpuMeter<K extends string> {
     return out;
   }
 }
+
+/**
+ * CPU ms per request of the processes of one figure: the server under load, its Redis (absent
+ * when it has none) and the bench process that drives it.
+ */
+export type ProcessesCpu = Partial<Record<'server' | 'redis' | 'load', number | null>>;
+
+/** The sum over the processes, or null when one of them is unknown. */
+export function cpuTotal(cpu: ProcessesCpu): number | null {
+  let total = 0;
+  for (const ms of Object.values(cpu)) {
+    if (ms === null || ms === undefined) return null;
+    total += ms;
+  }
+  return total;
+}

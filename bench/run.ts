@@ -1,15 +1,11 @@
 import { cpus, totalmem } from 'node:os';
 import { measureAirbyteImport } from './airbyte-import.js';
-import {
-  API_LOAD,
-  measureApiThroughput,
-  type ProcessesCpu,
-  type ThroughputResult,
-} from './api-throughput.js';
+import { API_LOAD, measureApiThroughput } from './api-throughput.js';
 import { measureArchivalSweep } from './archival-sweep.js';
 import { CATALOG_LOAD, measureCatalogRead } from './catalog-read.js';
 import type { LoadResult } from './load.js';
 import { LATENCY_LOAD, measureNotificationLatency } from './notification-latency.js';
+import { cpuTotal, type ProcessesCpu } from './process-cpu.js';
 import { measureScaling } from './scaling.js';
 import { BENCH_APPENDFSYNC, buildService } from './service-under-test.js';
 
@@ -38,25 +34,31 @@ const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 const load = (r: LoadResult, unit: string) =>
   `${f0(r.perSecond)} ${unit} over ${r.requests} in ${f1(r.seconds)} s, p50 ${f1(r.p50Ms)} ms, p99 ${f1(r.p99Ms)} ms, errors ${r.errors}`;
 
-const ms = (n: number | null) => (n === null ? '?' : n.toFixed(2));
-const cpuTotal = (c: ProcessesCpu) =>
-  c.server === null || c.redis === null || c.load === null ? null : c.server + c.redis + c.load;
+const ms = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toFixed(2));
 
 /**
- * The CPU each request cost the processes of the API figure and of its ceiling. With every core
- * busy, throughput goes as the inverse of that total, so the ratio of the totals predicts the
- * figure's ratio: what the service must save per event to reach a ratio.
+ * The CPU each request cost the processes of a figure and of its ceiling. With every core busy,
+ * throughput goes as the inverse of that total, so the ratio of the totals predicts the figure's
+ * ratio: what the service must save per request to reach a ratio.
  */
-function cpuLine(cpu: ThroughputResult['cpu'], measured: number): string {
+function cpuLine(
+  figure: string,
+  cpu: { service: ProcessesCpu; ceiling: ProcessesCpu },
+  measured: number,
+): string {
   const part = (c: ProcessesCpu) =>
-    `process ${ms(c.server)}, its Redis ${ms(c.redis)}, load generator ${ms(c.load)} = ${ms(cpuTotal(c))}`;
+    [
+      `process ${ms(c.server)}`,
+      ...('redis' in c ? [`its Redis ${ms(c.redis)}`] : []),
+      `load generator ${ms(c.load)} = ${ms(cpuTotal(c))}`,
+    ].join(', ');
   const service = cpuTotal(cpu.service);
   const ceiling = cpuTotal(cpu.ceiling);
   const predicted =
     service === null || ceiling === null
       ? ''
       : `; with every core busy, the ratio of the totals (${f2(ceiling / service)}) predicts the figure's (${f2(measured)})`;
-  return `api CPU per request (ms, /proc): service ${part(cpu.service)}; ceiling ${part(cpu.ceiling)}${predicted}`;
+  return `${figure} CPU per request (ms, /proc): service ${part(cpu.service)}; ceiling ${part(cpu.ceiling)}${predicted}`;
 }
 
 async function main(): Promise<void> {
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
         `api: service and ceiling run at once, measured in ${r.rounds} alternating rounds after ${API_LOAD.warmup} warm-up events each`,
         `api service: ${load(r.service, 'events/s')}`,
         `api ceiling (bench/minimal-express-server.ts: express.json, HMGET, EVAL): ${load(r.ceiling, 'req/s')}`,
-        cpuLine(r.cpu, ratio),
+        cpuLine('api', r.cpu, ratio),
       );
     } catch (err) {
       failed('API throughput', err);
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
         `catalog service 200: ${load(r.service.full, 'req/s')}; 304: ${load(r.service.notModified, 'req/s')}`,
         `catalog ceiling 200: ${load(r.ceiling.full, 'req/s')}; 304: ${load(r.ceiling.notModified, 'req/s')}`,
         `catalog, static handler with res.json(parsedDoc) per request (for comparison): ${load(r.staticResJson, 'req/s')}`,
+        cpuLine('catalog 304', r.notModifiedCpu, nm),
       );
     } catch (err) {
       failed('catalog GET', err);
