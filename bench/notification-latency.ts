@@ -20,9 +20,17 @@ export interface LatencyResult {
   perSecond: number;
   service: LatencyFigures;
   ceiling: LatencyFigures;
+  /** the raw hop behind an outbox committed with the state (./outbox-hop-worker.ts) */
+  outboxHop: LatencyFigures;
 }
 
-export const LATENCY_LOAD = { perSecond: 100, events: 1500, warmup: 200, connectors: 256 };
+export const LATENCY_LOAD = {
+  perSecond: 100,
+  events: 1500,
+  warmup: 200,
+  connectors: 256,
+  rounds: 3,
+};
 
 /** A webhook receiver in this process: when did the body naming `key` arrive. */
 async function startReceiver() {
@@ -68,7 +76,9 @@ async function startReceiver() {
   };
 }
 
-function figures(samples: { latency: number; answer: number }[]): LatencyFigures {
+type Sample = { latency: number; answer: number };
+
+function figures(samples: Sample[]): LatencyFigures {
   const latencies = samples.map((s) => s.latency).sort((a, b) => a - b);
   const answers = samples.map((s) => s.answer).sort((a, b) => a - b);
   return {
@@ -81,57 +91,94 @@ function figures(samples: { latency: number; answer: number }[]): LatencyFigures
   };
 }
 
-/**
- * Open loop at `perSecond`: `send(i)` resolves when the producer got its answer and returns the
- * key the receiver will see; the latency is from that answer to the arrival (0 when the webhook
- * came first). `warmup` events go first at the same pace and are not counted.
- */
-async function pacedLatencies(
-  receiver: Awaited<ReturnType<typeof startReceiver>>,
-  { perSecond, events, warmup }: { perSecond: number; events: number; warmup: number },
-  send: (i: number) => Promise<string>,
-): Promise<LatencyFigures> {
-  const one = async (i: number) => {
-    const sent = performance.now();
-    const key = await send(i);
-    const accepted = performance.now();
-    const latency = Math.max(0, (await receiver.arrival(key)) - accepted);
-    return { latency, answer: accepted - sent };
-  };
-  await paced(warmup, perSecond, one);
-  return figures(await paced(events, perSecond, (i) => one(warmup + i)));
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/** Something that starts one effect per `send(i)` and resolves with the key the receiver will see. */
+interface LatencyTarget {
+  send(i: number): Promise<string>;
+  stop(): Promise<void>;
 }
+
+type TargetName = 'service' | 'ceiling' | 'outboxHop';
 
 /**
  * Event accepted (the API answered 200) → webhook received, PUBLISH_RELEASE events sent at a fixed
  * rate (open loop) over `connectors` connectors, one subscription to
  * connector.release_published. Ceiling, same run: one raw BullMQ hop (queue.add at the same pace
- * → a Worker in another process → POST to the same receiver), timed from add resolved.
+ * → a Worker in another process → POST to the same receiver), timed from add resolved; and the
+ * same hop behind an outbox (./outbox-hop-worker.ts). All three run at once, each idle while
+ * another is measured, in `rounds` alternating rounds after `warmup` events each, so that a slow
+ * spell of the machine falls on all of them alike.
  */
 export async function measureNotificationLatency({
   perSecond = LATENCY_LOAD.perSecond,
   events = LATENCY_LOAD.events,
   warmup = LATENCY_LOAD.warmup,
   connectors = LATENCY_LOAD.connectors,
+  rounds = LATENCY_LOAD.rounds,
 } = {}): Promise<LatencyResult> {
   const receiver = await startReceiver();
+  const started: LatencyTarget[] = [];
+  const start = async (target: Promise<LatencyTarget>) => {
+    const t = await target;
+    started.push(t);
+    return t;
+  };
   try {
-    const sut = await startServiceUnderTest();
-    let service: LatencyFigures;
-    try {
-      const sub = await fetch(`${sut.base}/v1/subscriptions`, {
-        method: 'POST',
-        headers: sut.headers,
-        body: JSON.stringify({
-          url: receiver.url,
-          secret: 'bench-secret',
-          events: ['connector.release_published'],
-        }),
-      });
-      if (sub.status !== 201) throw new Error(`subscribe: ${sub.status}`);
-      const ids = Array.from({ length: connectors }, (_, i) => `source-latency-${i}`);
-      await Promise.all(ids.map((id) => sut.register(id)));
-      service = await pacedLatencies(receiver, { perSecond, events, warmup }, async (i) => {
+    const targets: Record<TargetName, LatencyTarget> = {
+      service: await start(serviceTarget(receiver, connectors)),
+      ceiling: await start(rawHopTarget(receiver)),
+      outboxHop: await start(outboxHopTarget(receiver)),
+    };
+    const names = Object.keys(targets) as TargetName[];
+    const sent = new Map<TargetName, number>(names.map((n) => [n, 0]));
+    const one = async (name: TargetName) => {
+      const i = sent.get(name)!;
+      sent.set(name, i + 1);
+      const at = performance.now();
+      const key = await targets[name].send(i);
+      const accepted = performance.now();
+      const latency = Math.max(0, (await receiver.arrival(key)) - accepted);
+      return { latency, answer: accepted - at };
+    };
+    for (const name of names) await paced(warmup, perSecond, () => one(name));
+    const samples = new Map<TargetName, Sample[]>(names.map((n) => [n, []]));
+    const perRound = Math.ceil(events / rounds);
+    for (let round = 0; round < rounds; round += 1) {
+      for (const name of names) {
+        samples.get(name)!.push(...(await paced(perRound, perSecond, () => one(name))));
+      }
+    }
+    return {
+      perSecond,
+      service: figures(samples.get('service')!),
+      ceiling: figures(samples.get('ceiling')!),
+      outboxHop: figures(samples.get('outboxHop')!),
+    };
+  } finally {
+    for (const target of started.reverse()) await target.stop();
+    await receiver.close();
+  }
+}
+
+/** The service, with one subscription and `connectors` connectors; each send is one event. */
+async function serviceTarget(receiver: Receiver, connectors: number): Promise<LatencyTarget> {
+  const sut = await startServiceUnderTest();
+  try {
+    const sub = await fetch(`${sut.base}/v1/subscriptions`, {
+      method: 'POST',
+      headers: sut.headers,
+      body: JSON.stringify({
+        url: receiver.url,
+        secret: 'bench-secret',
+        events: ['connector.release_published'],
+      }),
+    });
+    if (sub.status !== 201) throw new Error(`subscribe: ${sub.status}`);
+    const ids = Array.from({ length: connectors }, (_, i) => `source-latency-${i}`);
+    await Promise.all(ids.map((id) => sut.register(id)));
+    return {
+      async send(i) {
         const id = ids[i % connectors]!;
         const tag = `1.0.${Math.floor(i / connectors) + 1}`;
         const res = await fetch(`${sut.base}/v1/connectors/${id}/events`, {
@@ -142,32 +189,66 @@ export async function measureNotificationLatency({
         const text = await res.text();
         if (res.status !== 200) throw new Error(`event ${tag} on ${id}: ${res.status} ${text}`);
         return `${id}@${tag}`;
-      });
-    } finally {
-      await sut.stop();
-    }
+      },
+      stop: () => sut.stop(),
+    };
+  } catch (err) {
+    await sut.stop();
+    throw err;
+  }
+}
 
-    const redis = await benchRedis(true);
-    const worker = await startBenchServer('raw-hop-worker.ts', {
-      REDIS_URL: redis.url,
-      TARGET_URL: receiver.url,
-    });
-    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const queue = new Queue('hop', { connection });
-    try {
-      const ceiling = await pacedLatencies(receiver, { perSecond, events, warmup }, async (i) => {
-        const key = `hop-${i}`;
-        await queue.add('hop', { key }, { removeOnComplete: true, removeOnFail: true });
-        return key;
-      });
-      return { perSecond, service, ceiling };
-    } finally {
-      await queue.close();
+/** A Redis of its own (the service's settings) and one of the bench's worker scripts on it. */
+async function hopWorker(script: string, env: Record<string, string>) {
+  const redis = await benchRedis(true);
+  const worker = await startBenchServer(script, { ...env, REDIS_URL: redis.url });
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  return {
+    connection,
+    async stop() {
       connection.disconnect();
       await worker.stop();
       await redis.stop();
-    }
-  } finally {
-    await receiver.close();
-  }
+    },
+  };
+}
+
+/** The ceiling: one raw BullMQ hop, timed from queue.add resolved. */
+async function rawHopTarget(receiver: Receiver): Promise<LatencyTarget> {
+  const hop = await hopWorker('raw-hop-worker.ts', { TARGET_URL: receiver.url });
+  const queue = new Queue('hop', { connection: hop.connection });
+  return {
+    async send(i) {
+      const key = `hop-${i}`;
+      await queue.add('hop', { key }, { removeOnComplete: true, removeOnFail: true });
+      return key;
+    },
+    async stop() {
+      await queue.close();
+      await hop.stop();
+    },
+  };
+}
+
+const OUTBOX_STREAM = 'outbox-hop:stream';
+/** A state change and its outbox entry in one step (the minimal form of the service's commit). */
+const COMMIT_WITH_OUTBOX =
+  "redis.call('HSET', KEYS[1], 'version', ARGV[1]) redis.call('XADD', KEYS[2], '*', 'key', ARGV[2]) return 1";
+
+/**
+ * The same hop behind a transactional outbox, the least the service's guarantee (a state change
+ * and its effects committed in one step) costs: one script writes a key and an outbox entry, timed
+ * from its reply; ./outbox-hop-worker.ts relays the entry to BullMQ and POSTs the job.
+ */
+async function outboxHopTarget(receiver: Receiver): Promise<LatencyTarget> {
+  const hop = await hopWorker('outbox-hop-worker.ts', { TARGET_URL: receiver.url, OUTBOX_STREAM });
+  return {
+    async send(i) {
+      const key = `outbox-${i}`;
+      const state = `outbox-hop:state:${i % 256}`;
+      await hop.connection.eval(COMMIT_WITH_OUTBOX, 2, state, OUTBOX_STREAM, i, key);
+      return key;
+    },
+    stop: () => hop.stop(),
+  };
 }

@@ -144,8 +144,11 @@ async function main(): Promise<void> {
       const fig = (x: typeof r.service) =>
         `${x.events} events, p50 ${f1(x.p50Ms)} ms, p99 ${f1(x.p99Ms)} ms, max ${f1(x.maxMs)} ms (the producer's answer took p50 ${f1(x.answerP50Ms)} ms, p99 ${f1(x.answerP99Ms)} ms)`;
       details.push(
-        `latency: open loop at ${r.perSecond}/s over ${LATENCY_LOAD.connectors} connectors, one subscription (after ${LATENCY_LOAD.warmup} warm-up events): service ${fig(r.service)}`,
+        `latency: open loop at ${r.perSecond}/s over ${LATENCY_LOAD.connectors} connectors, one subscription; the service, the raw hop and the outbox hop run at once, measured in ${LATENCY_LOAD.rounds} alternating rounds after ${LATENCY_LOAD.warmup} warm-up events each: service ${fig(r.service)}`,
         `latency ceiling (queue.add in the bench → bench/raw-hop-worker.ts, concurrency 8 → fetch POST): ${fig(r.ceiling)}`,
+        `latency, the same hop behind an outbox (one script commits a key and an outbox entry → bench/outbox-hop-worker.ts relays it to BullMQ → POST): ${fig(r.outboxHop)}; ` +
+          `${f2(r.outboxHop.p50Ms / r.ceiling.p50Ms)}× the raw hop at p50, ${f2(r.outboxHop.p99Ms / r.ceiling.p99Ms)}× at p99; ` +
+          `the service is ${f2(r.service.p50Ms / r.outboxHop.p50Ms)}× and ${f2(r.service.p99Ms / r.outboxHop.p99Ms)}× this hop`,
       );
     } catch (err) {
       failed('notification latency', err);
