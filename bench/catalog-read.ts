@@ -79,11 +79,11 @@ export async function measureCatalogRead({
         STATIC_MODE: mode,
       });
       servers.push(server);
-      return `${server.base}/v1/catalog`;
+      return server;
     };
-    const staticUrl = await serve('buffer');
-    const ceilingServer = servers[0]!;
-    const resJsonUrl = await serve('json');
+    const ceilingServer = await serve('buffer');
+    const staticUrl = `${ceilingServer.base}/v1/catalog`;
+    const resJsonUrl = `${(await serve('json')).base}/v1/catalog`;
 
     const full = (u: string, s = seconds) => getLoad(u, { clients, seconds: s });
     const notModified = (u: string, s = seconds) =>

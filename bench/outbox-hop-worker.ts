@@ -1,12 +1,13 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { startPostWorker } from './post-worker.js';
 
 /**
  * The least that an effect committed atomically with its state can cost on its way to a webhook
  * (issue 13's latency figure): the bench commits a key and an outbox stream entry in one script;
- * this process relays the stream (OUTBOX_STREAM) to BullMQ (XREADGROUP → addBulk → XACK + XDEL, as the service's
- * relay does) and POSTs each job as JSON to TARGET_URL, nothing else. The raw hop
- * (./raw-hop-worker.ts) is the same without the outbox.
+ * this process relays the stream (OUTBOX_STREAM) to BullMQ (XREADGROUP → addBulk → XACK + XDEL,
+ * as the service's relay does) and POSTs each job as JSON to TARGET_URL, nothing else. The raw
+ * hop (./raw-hop-worker.ts) is the same without the outbox.
  */
 const OUTBOX_STREAM = process.env.OUTBOX_STREAM!;
 const OUTBOX_GROUP = 'relay';
@@ -55,20 +56,7 @@ const relay = (async () => {
   }
 })();
 
-const worker = new Worker(
-  'outbox-hop',
-  async (job) => {
-    const res = await fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(job.data),
-    });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`receiver answered ${res.status}`);
-  },
-  { connection, concurrency: 8 },
-);
-await worker.waitUntilReady();
+const worker = await startPostWorker('outbox-hop', target, connection);
 console.log('ready');
 process.on('SIGTERM', () => {
   running = false;

@@ -44,14 +44,12 @@ export class CpuMeter<K extends string> {
     const before = names.map((name) => processCpuMs(this.pids[name]));
     const result = await work();
     names.forEach((name, i) => {
-      const after = processCpuMs(this.pids[name]);
-      const start = before[i];
-      const sum = this.spent.get(name);
+      const start = before[i]!;
+      const end = processCpuMs(this.pids[name]);
+      const sum = this.spent.get(name)!;
       this.spent.set(
         name,
-        after === null || start === null || start === undefined || sum === null || sum === undefined
-          ? null
-          : sum + after - start,
+        start === null || end === null || sum === null ? null : sum + end - start,
       );
     });
     return result;
