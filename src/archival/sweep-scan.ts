@@ -15,6 +15,11 @@ const SCAN_BATCH = new LuaCommand('sweep-scan-batch');
 const SCRIPT_BATCH = 250;
 /** Connectors per round trip (SCRIPT_BATCH-sized calls in one pipeline). */
 const ROUND_TRIP_BATCH = 1000;
+/**
+ * Round trips in flight while the caller judges a batch: Redis computes the next batches meanwhile,
+ * so neither Redis nor this process waits for the other.
+ */
+const READS_AHEAD = 3;
 
 /** One connector as the scan sees it: what the archival policy judges, and nothing more. */
 export interface ScannedConnector {
@@ -31,8 +36,8 @@ export interface ScannedConnector {
 /**
  * The archival sweep's bulk read: connectors and their usage totals in large pipelined batches,
  * the totals computed inside Redis (one number per connector crosses the wire instead of a value
- * per day). Yields one batch at a time and reads the next batch while the caller judges this one,
- * so only about two batches are ever held in memory.
+ * per day). Yields one batch at a time and keeps READS_AHEAD reads in flight while the caller
+ * judges it, so at most READS_AHEAD + 1 batches (4,000 connectors) are ever held in memory.
  */
 export class SweepScan {
   constructor(
@@ -52,10 +57,16 @@ export class SweepScan {
       reading.catch(() => undefined);
       return reading;
     };
-    for (let reading = read(); reading;) {
-      const batch = await reading;
-      reading = read();
-      yield batch;
+    const ahead: Promise<ScannedConnector[]>[] = [];
+    for (;;) {
+      while (ahead.length < READS_AHEAD) {
+        const reading = read();
+        if (!reading) break;
+        ahead.push(reading);
+      }
+      const reading = ahead.shift();
+      if (!reading) return;
+      yield await reading;
     }
   }
 

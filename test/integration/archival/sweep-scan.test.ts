@@ -63,6 +63,27 @@ describe('SweepScan', () => {
     expect(scanned.map((s) => s.usage)).toEqual([1_000_000_012, 7, 0]);
   });
 
+  it('yields the batches in the order of the ids while several reads run ahead', async () => {
+    const dates = usageWindowDates(new Date(), 30);
+    const bodies = [registration(), registration(), registration()];
+    for (const body of bodies) await register(svc.api, body);
+    // Five round trips of 1,000 ids: the connectors sit in the first, third and fifth (the
+    // second and fourth find nothing).
+    const filler = (from: number) =>
+      Array.from({ length: 1_999 }, (_, i) => `source-absent-${from + i}`);
+    const ids = [bodies[0]!.id, ...filler(0), bodies[1]!.id, ...filler(2_000), bodies[2]!.id];
+    expect(ids).toHaveLength(4_001);
+
+    const batches = await scanAll(ids, dates);
+    expect(batches.map((batch) => batch.map((s) => s.id))).toEqual([
+      [bodies[0]!.id],
+      [],
+      [bodies[1]!.id],
+      [],
+      [bodies[2]!.id],
+    ]);
+  });
+
   it('yields nothing for no ids', async () => {
     expect(await scanAll([], usageWindowDates(new Date(), 30))).toEqual([]);
   });
