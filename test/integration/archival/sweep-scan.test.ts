@@ -63,6 +63,33 @@ describe('SweepScan', () => {
     expect(scanned.map((s) => s.usage)).toEqual([1_000_000_012, 7, 0]);
   });
 
+  it('sums the window of a long usage history (read date by date) like UsageStore', async () => {
+    const now = new Date();
+    const dates = usageWindowDates(now, 30);
+    const [long, short] = [registration(), registration()];
+    for (const body of [long, short]) await register(svc.api, body);
+    // 100 days up to today for one connector (more than twice the window: looked up date by date),
+    // exactly twice the window for the other (read whole, the window's days picked)
+    const history = (id: string, days: number) =>
+      usageWindowDates(now, days).map((date, i) => ({
+        connectorId: id,
+        date,
+        activeConnections: i + 1,
+        syncs: 2,
+      }));
+    await svc.services.usage.upsert([...history(long.id, 100), ...history(short.id, 60)]);
+
+    const scanned = (await scanAll([long.id, short.id], dates)).flat();
+    const expected = await svc.services.usage.totals([long.id, short.id], dates);
+    // the window is the last 30 days: 71 + … + 100 and 31 + … + 60
+    expect(expected.get(long.id)).toBe(2_565);
+    expect(expected.get(short.id)).toBe(1_365);
+    expect(scanned.map((s) => [s.id, s.usage])).toEqual([
+      [long.id, 2_565],
+      [short.id, 1_365],
+    ]);
+  });
+
   it('yields the batches in the order of the ids while several reads run ahead', async () => {
     const dates = usageWindowDates(new Date(), 30);
     const bodies = [registration(), registration(), registration()];
