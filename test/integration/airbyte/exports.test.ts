@@ -64,6 +64,28 @@ async function registry() {
   return res.body as { sources: Record<string, any>[]; destinations: Record<string, any>[] };
 }
 
+/**
+ * The registry once the catalog has caught up with every connector it lists (the catalog follows a
+ * change within its flush window): each entry shows its connector's current release and level.
+ */
+async function currentRegistry() {
+  return waitFor(
+    async () => {
+      const reg = await registry();
+      for (const entry of [...reg.sources, ...reg.destinations]) {
+        const id = String(entry.dockerRepository).split('/').pop();
+        const connector = (await api.get(`/v1/connectors/${id}`)).body;
+        const current =
+          connector.dockerImageTag === entry.dockerImageTag &&
+          String(connector.state).split('.')[0] === entry.supportLevel;
+        if (!current) return undefined;
+      }
+      return reg;
+    },
+    { what: 'the registry to show every connector it lists as it is now' },
+  );
+}
+
 function entryOf(reg: Awaited<ReturnType<typeof registry>>, repository: string) {
   return [...reg.sources, ...reg.destinations].find((e) => e.dockerRepository === repository);
 }
@@ -129,6 +151,7 @@ beforeAll(async () => {
     },
     { what: 'the registry to list the connectors' },
   );
+  await currentRegistry();
 });
 
 afterAll(async () => {
@@ -341,7 +364,7 @@ describe('exports imported again', () => {
   });
 
   test('the exported registry is unchanged', async () => {
-    const reg = await registry();
+    const reg = await currentRegistry();
     const report = await importDocuments(api, { registry: reg, apply: true });
     expect(report.refused).toEqual([]);
     expect(report.drift).toEqual([]);
