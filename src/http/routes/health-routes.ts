@@ -3,7 +3,11 @@ import type { AppServices } from '../../app-services.js';
 import { toError } from '../../errors.js';
 import { ApiRouter } from '../api-router.js';
 import { Health, Readiness } from '../contract/health.js';
+import { withDeadline } from '../deadline.js';
 import { sendProblem } from '../problem.js';
+
+/** How long each readiness check may take. */
+const READINESS_CHECK_TIMEOUT_MS = 2_000;
 
 /** Operations: liveness, readiness and metrics (outside /v1). */
 export function healthRoutes(s: AppServices): ApiRouter {
@@ -35,13 +39,7 @@ export function healthRoutes(s: AppServices): ApiRouter {
       problems: { 503: ['Redis or the queues are unreachable (`NOT_READY`).'] },
     },
     async (_req, res) => {
-      const withTimeout = <T>(p: Promise<T>) =>
-        Promise.race([
-          p,
-          new Promise<never>((_, reject) =>
-            setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref(),
-          ),
-        ]);
+      const withTimeout = <T>(p: Promise<T>) => withDeadline(p, READINESS_CHECK_TIMEOUT_MS);
       try {
         await withTimeout(s.redis.ping());
         const queues = await withTimeout(s.queues.counts());
