@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { withDeadline } from '../deadline.js';
 import { PolicyViolationError } from '../errors.js';
 
 /** One address a host name resolves to, as `dns.lookup(name, { all: true })` gives it. */
@@ -122,16 +123,11 @@ export class WebhookTargetPolicy {
     );
   };
 
+  /** The addresses of `host`; none when it does not resolve, or not in time. */
   private async resolveForCheck(host: string): Promise<string[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<ResolvedAddress[]>((resolve) => {
-      timer = setTimeout(() => resolve([]), this.resolveTimeoutMs);
-    });
-    try {
-      const resolved = await Promise.race([this.lookup(host).catch(() => []), timeout]);
-      return resolved.map((a) => a.address);
-    } finally {
-      clearTimeout(timer);
-    }
+    const resolved = await withDeadline(this.lookup(host), this.resolveTimeoutMs).catch(
+      (): ResolvedAddress[] => [],
+    );
+    return resolved.map((a) => a.address);
   }
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppServices } from '../../app-services.js';
+import { withDeadline } from '../../deadline.js';
 import { toError } from '../../errors.js';
 import { ApiRouter } from '../api-router.js';
 import { Health, Readiness } from '../contract/health.js';
-import { withDeadline } from '../deadline.js';
 import { sendProblem } from '../problem.js';
 
 /** How long each readiness check may take. */
@@ -39,11 +39,13 @@ export function healthRoutes(s: AppServices): ApiRouter {
       problems: { 503: ['Redis or the queues are unreachable (`NOT_READY`).'] },
     },
     async (_req, res) => {
-      const withTimeout = <T>(p: Promise<T>) => withDeadline(p, READINESS_CHECK_TIMEOUT_MS);
       try {
-        await withTimeout(s.redis.ping());
-        const queues = await withTimeout(s.queues.counts());
-        const outboxBacklog = await withTimeout(s.redis.xlen(s.keys.outbox()));
+        await withDeadline(s.redis.ping(), READINESS_CHECK_TIMEOUT_MS);
+        const queues = await withDeadline(s.queues.counts(), READINESS_CHECK_TIMEOUT_MS);
+        const outboxBacklog = await withDeadline(
+          s.redis.xlen(s.keys.outbox()),
+          READINESS_CHECK_TIMEOUT_MS,
+        );
         res.json({ status: 'ready', redis: 'ok', queues, outboxBacklog });
       } catch (err) {
         sendProblem(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { withDeadline } from '../../../src/http/deadline.js';
+import { withDeadline } from '../../src/deadline.js';
 
 describe('withDeadline', () => {
   beforeEach(() => {
