@@ -45,6 +45,12 @@ export interface BatchContext {
 /** How much of a poison entry's text the log line shows (the dead-letter stream keeps it all). */
 const LOGGED_CHARS = 500;
 
+/**
+ * A flush job added this close to being due, or closer, is added again by the next batch that marks
+ * connectors dirty: another process whose clock runs a little ahead may already have run it.
+ */
+export const FLUSH_DUE_MARGIN_MS = 20;
+
 type StreamEntries = [id: string, fields: string[]][];
 const GROUP = 'relay';
 
@@ -62,6 +68,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private lastClaim = 0;
+  /** the last catalog flush job this relay added, and when it is due (Date.now() time) */
+  private lastFlush: { id: string; dueAt: number } | null = null;
   private readonly claimIdleMs: number;
   private readonly blockMs: number;
   private readonly batchSize: number;
@@ -157,6 +165,22 @@ export class OutboxRelay {
     return (reply?.[0]?.[1] ?? []).filter(([, fields]) => fields !== null);
   }
 
+  /**
+   * Adds the flush job of the current window, after an acknowledgement that marked connectors
+   * dirty. A job this relay added earlier in the window is not added again while it is more than
+   * FLUSH_DUE_MARGIN_MS from due (by the clock BullMQ schedules it with): it has not run yet, so it
+   * will find the new marks. Adding it again would change nothing but cost a round trip.
+   */
+  private async addFlushJob(job: PlannedJob): Promise<void> {
+    const now = Date.now();
+    const id = job.opts.jobId;
+    const last = this.lastFlush;
+    if (last && last.id === id && now < last.dueAt - FLUSH_DUE_MARGIN_MS) return;
+    await this.queues.add([job]);
+    // BullMQ makes it due at its own Date.now() (not earlier than ours) plus the delay.
+    this.lastFlush = id === undefined ? null : { id, dueAt: now + (job.opts.delay ?? 0) };
+  }
+
   /** Adds a catalog flush job when connectors are marked dirty (a relay died before adding it). */
   private async flushLeftDirty(): Promise<void> {
     const catalog = this.options.catalog;
@@ -231,7 +255,7 @@ export class OutboxRelay {
       .xdel(this.outboxKey, ...ids)
       .exec();
     for (const [err] of replies ?? []) if (err) throw err;
-    if (catalog) await this.queues.add([catalog.flushJob()]);
+    if (catalog) await this.addFlushJob(catalog.flushJob());
     for (const entry of dead) {
       this.options.onDeadLetter?.(entry.reason);
       this.logger.error(
