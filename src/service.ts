@@ -1,10 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { GATE_CHECK_INTERVAL_MS } from './acceptance/acceptance-gates.js';
 import { createServices, type AppServices, type ServiceDeps } from './app-services.js';
 import type { Config } from './config.js';
+import { createAppServer } from './http/app-server.js';
 import { createApp } from './http/create-app.js';
 import { startRedisServer, type RedisServerHandle } from './redis/redis-server.js';
 import { WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';
@@ -101,7 +102,10 @@ export async function startService(
     for (const clash of clashes) {
       logger.warn(clash, 'connector shares its definitionId with another one (registered earlier)');
     }
-    server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(services));
+    server = createAppServer(createApp(services), {
+      requestTimeout: 30_000,
+      headersTimeout: 10_000,
+    });
     // Longer than clients' and load balancers' idle timeouts (60 s is common): the server never
     // closes a kept-alive connection just as a client sends its next request on it.
     server.keepAliveTimeout = 65_000;
