@@ -72,15 +72,19 @@ async function currentRegistry() {
   return waitFor(
     async () => {
       const reg = await registry();
-      for (const entry of [...reg.sources, ...reg.destinations]) {
-        const id = String(entry.dockerRepository).split('/').pop();
-        const connector = (await api.get(`/v1/connectors/${id}`)).body;
-        const current =
-          connector.dockerImageTag === entry.dockerImageTag &&
-          String(connector.state).split('.')[0] === entry.supportLevel;
-        if (!current) return undefined;
-      }
-      return reg;
+      const listed = (await api.get('/v1/connectors?limit=100')).body.items as Record<
+        string,
+        any
+      >[];
+      const byRepository = new Map(listed.map((c) => [c.dockerRepository, c]));
+      const current = [...reg.sources, ...reg.destinations].every((entry) => {
+        const connector = byRepository.get(entry.dockerRepository);
+        return (
+          connector?.dockerImageTag === entry.dockerImageTag &&
+          String(connector?.state).split('.')[0] === entry.supportLevel
+        );
+      });
+      return current ? reg : undefined;
     },
     { what: 'the registry to show every connector it lists as it is now' },
   );
