@@ -80,11 +80,15 @@ export class CatalogService {
 
   /**
    * The catalog document, cached per catalog version: one small read (the version) when nothing
-   * changed. Concurrent readers share one version read and one load of a new version.
+   * changed, none when the caller read it already (`knownVersion`: the API's admission check reads
+   * it in its round trip). Concurrent readers share one version read and one load of a new version.
    */
-  async document(): Promise<CatalogDocument> {
-    this.versionRead ??= this.version().finally(() => (this.versionRead = null));
-    const version = await this.versionRead;
+  async document(knownVersion?: number): Promise<CatalogDocument> {
+    let version = knownVersion;
+    if (version === undefined) {
+      this.versionRead ??= this.version().finally(() => (this.versionRead = null));
+      version = await this.versionRead;
+    }
     for (;;) {
       if (this.cached?.catalogVersion === version) return this.cached;
       this.loading ??= this.load().finally(() => (this.loading = null));

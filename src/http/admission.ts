@@ -15,6 +15,8 @@ export interface AdmissionOptions {
 
 /** `/connectors/<id>` and `/connectors/<id>/events`: the routes that load one connector first. */
 const CONNECTOR_PATH = /^\/connectors\/([^/]+)(\/events)?\/?$/;
+/** `/catalog` and `/catalog/registry.json`: the routes that read the catalog's version first. */
+const CATALOG_PATH = /^\/catalog(?:\/registry\.json)?\/?$/;
 
 /**
  * The admission check of every /v1 request (SPEC §10), in one round trip: one script refuses an
@@ -23,6 +25,8 @@ const CONNECTOR_PATH = /^\/connectors\/([^/]+)(\/events)?\/?$/;
  * RATE_LIMITED past LIFECYCLE_RATE_LIMIT_PER_MINUTE in a fixed minute), and reads the tokens'
  * version for the token cache. A route that loads one connector gets it read in the same round
  * trip (`res.locals.prefetched`); the commit's compare-and-set still guards against a newer one.
+ * A catalog route gets the catalog's version read there too (`res.locals.catalogVersion`), which
+ * is all a 304 needs.
  */
 export function admission(
   redis: Redis,
@@ -48,6 +52,8 @@ export function admission(
     );
     const connectorId = prefetchable(req);
     if (connectorId !== null) pipeline.hmget(keys.connector(connectorId), 'version', 'doc');
+    const readsCatalog = req.method === 'GET' && CATALOG_PATH.test(req.path);
+    if (readsCatalog) pipeline.hget(keys.catalogMeta(), 'version');
     const replies = (await pipeline.exec()) ?? [];
     for (const [err] of replies) if (err) throw err;
     const [locked, count, tokensVersion] = replies[0]![1] as [number, number, string];
@@ -58,6 +64,10 @@ export function admission(
     if (connectorId !== null) {
       const raw = replies[1]![1] as [string | null, string | null];
       res.locals.prefetched = { id: connectorId, raw };
+    }
+    if (readsCatalog) {
+      const version = replies[replies.length - 1]![1] as string | null;
+      res.locals.catalogVersion = Number(version ?? 0);
     }
     const perMinute = options.perMinute;
     const resetSeconds = secondsToWindowEnd(now);

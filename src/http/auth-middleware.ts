@@ -15,6 +15,8 @@ declare module 'express-serve-static-core' {
     reauthenticate?: () => Promise<void>;
     /** the connector the admission check read in its round trip (./admission.ts) */
     prefetched?: { id: string; raw: [version: string | null, doc: string | null] };
+    /** the catalog's version as the admission check read it (./admission.ts) */
+    catalogVersion?: number;
   }
 }
 

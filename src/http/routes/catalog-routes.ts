@@ -44,7 +44,7 @@ export function catalogRoutes(s: AppServices): ApiRouter {
       },
     },
     async (req, res) => {
-      const doc = await s.catalog.document();
+      const doc = await s.catalog.document(res.locals.catalogVersion);
       if (catalogNotModified(req, res, `"catalog-${doc.catalogVersion}"`)) return;
       if (catalog?.version !== doc.catalogVersion) {
         // The support policy of each level rides along (SPEC §11).
@@ -77,7 +77,7 @@ export function catalogRoutes(s: AppServices): ApiRouter {
       },
     },
     async (req, res) => {
-      const doc = await s.catalog.document();
+      const doc = await s.catalog.document(res.locals.catalogVersion);
       if (catalogNotModified(req, res, `"registry-${doc.catalogVersion}"`)) return;
       if (registry?.version !== doc.catalogVersion) {
         const body = toRegistry(doc.connectors.map(exportSourceOfEntry), s.config.airbyte);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import {
   ACCEPTANCE_SCRIPT,
   registration,
@@ -202,6 +202,28 @@ describe('GET /v1/catalog', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('etag')).not.toBe(etag);
     expect(entry(fresh.body as Catalog, id)).toBeDefined();
+  });
+
+  test('the catalog version comes from the admission round trip: a 304 makes no read of its own, and a new version is seen at once', async () => {
+    const { catalog: service, redis, keys } = svc.services;
+    const ownRead = vi.spyOn(service, 'version');
+    try {
+      for (const path of ['/v1/catalog', '/v1/catalog/registry.json']) {
+        const first = await svc.as(null).get(path);
+        const etag = first.headers.get('etag')!;
+        const cached = await svc.as(null).get(path, { 'if-none-match': etag });
+        expect(cached.status).toBe(304);
+        // the version moves in Redis (as a catalog flush in another process moves it)
+        const version = await redis.hincrby(keys.catalogMeta(), 'version', 1);
+        const fresh = await svc.as(null).get(path, { 'if-none-match': etag });
+        expect(fresh.status).toBe(200);
+        expect(fresh.headers.get('etag')).not.toBe(etag);
+        expect(fresh.headers.get('etag')).toContain(`-${version}"`);
+      }
+      expect(ownRead).not.toHaveBeenCalled();
+    } finally {
+      ownRead.mockRestore();
+    }
   });
 
   test('concurrent readers while it changes: whole JSON documents under their own ETag, never older than one already read', async () => {
