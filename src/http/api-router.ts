@@ -1,5 +1,5 @@
 import {
-  Router,
+  type Router,
   type NextFunction,
   type Request,
   type RequestHandler,
@@ -105,8 +105,9 @@ function guard(access: Access): RequestHandler[] {
 }
 
 export class ApiRouter {
-  readonly router = Router();
   readonly routes: ApiRoute[] = [];
+  /** what mounting adds to a router, in the order declared: the routes and any plain middleware */
+  private readonly steps: ((router: Router) => void)[] = [];
 
   get<const S extends OperationSpec>(path: string, spec: S, handler: Handler<S>): this {
     return this.add('get', path, spec, handler);
@@ -120,6 +121,17 @@ export class ApiRouter {
     return this.add('delete', path, spec, handler);
   }
 
+  /** Middleware that is no operation of the API (e.g. static assets), mounted at `path`. */
+  use(path: string, ...handlers: RequestHandler[]): this {
+    this.steps.push((router) => router.use(path, ...handlers));
+    return this;
+  }
+
+  /** Adds the routes and middleware to `router`, in the order they were declared. */
+  addTo(router: Router): void {
+    for (const step of this.steps) step(router);
+  }
+
   private add<S extends OperationSpec>(
     method: Method,
     path: string,
@@ -127,7 +139,8 @@ export class ApiRouter {
     handler: Handler<S>,
   ): this {
     this.routes.push({ method, path, spec });
-    this.router[method](path, ...guard(spec.access), handler as RequestHandler);
+    const handlers = [...guard(spec.access), handler as RequestHandler];
+    this.steps.push((router) => router[method](path, ...handlers));
     return this;
   }
 }

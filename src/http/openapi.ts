@@ -154,17 +154,23 @@ export class ApiReference {
   private readonly mounted: { operation: MountedOperation; expressPath: string }[] = [];
   private cached: string | undefined;
 
-  /** Records the operations of `api`, mounted under `prefix`; returns the router to mount. */
-  mount(prefix: string, api: ApiRouter): Router {
-    for (const route of api.routes) {
-      const path = openApiPath(prefix, route.path);
-      this.mounted.push({
-        operation: { method: route.method, path, route },
-        expressPath: `${prefix}${route.path}`,
-      });
+  /**
+   * Records the operations of `apis`, served under `prefix`, and adds their routes to `router`
+   * (after what it has already), in order: one router for them all, not one per group of routes,
+   * so a request enters no router of its own per group.
+   */
+  mount(router: Router, prefix: string, ...apis: ApiRouter[]): void {
+    for (const api of apis) {
+      for (const route of api.routes) {
+        const path = openApiPath(prefix, route.path);
+        this.mounted.push({
+          operation: { method: route.method, path, route },
+          expressPath: `${prefix}${route.path}`,
+        });
+      }
+      api.addTo(router);
     }
     this.cached = undefined;
-    return api.router;
   }
 
   /** Every mounted operation, in mounting order. */

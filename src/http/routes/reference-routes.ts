@@ -122,6 +122,6 @@ export function referenceRoutes(reference: ApiReference): ApiRouter {
       res.type('html').set('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY).send(DOCS_PAGE);
     },
   );
-  api.router.use(DOCS_ASSETS_PATH, docsAssets);
+  api.use(DOCS_ASSETS_PATH, docsAssets);
   return api;
 }

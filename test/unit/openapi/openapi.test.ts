@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document (GET /openapi.json): complete, valid, true to the schemas and the routes. */
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_EVENT_TYPES, INTERNAL_EVENT_TYPES } from '../../../machines/connector-events.js';
 import { describeMachine } from '../../../machines/connector-lifecycle.js';
@@ -63,8 +64,8 @@ const deref = (value: any): Obj => (value?.$ref ? deref(resolve(value.$ref)) : v
 /** A reference with a few routes of its own (stub services: nothing is called). */
 function smallReference(): ApiReference {
   const reference = new ApiReference();
-  reference.mount('', referenceRoutes(reference));
-  reference.mount('/v1', tokenRoutes({} as AppServices));
+  reference.mount(Router(), '', referenceRoutes(reference));
+  reference.mount(Router(), '/v1', tokenRoutes({} as AppServices));
   return reference;
 }
 
