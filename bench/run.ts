@@ -1,7 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { measureAirbyteImport } from './airbyte-import.js';
 import { API_LOAD, measureApiThroughput } from './api-throughput.js';
-import { measureArchivalSweep } from './archival-sweep.js';
+import { measureArchivalSweepAlone } from './archival-sweep.js';
 import { CATALOG_LOAD, measureCatalogRead } from './catalog-read.js';
 import type { LoadResult } from './load.js';
 import { LATENCY_LOAD, measureNotificationLatency } from './notification-latency.js';
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   if (want('sweep')) {
     console.log('measuring: archival sweep…');
     try {
-      const r = await measureArchivalSweep();
+      const r = await measureArchivalSweepAlone();
       rows.push({
         figure: `sweep, ${r.connectors / 1000}k connectors × ${r.usageDays} days`,
         service: `${f1(r.sweepSeconds)} s, ${f0(r.peakRssMb)} MB peak RSS`,
