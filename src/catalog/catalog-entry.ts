@@ -1,6 +1,6 @@
 import { splitState } from '../../machines/connector-lifecycle.js';
 import { isListed } from '../../machines/lifecycle-rules.js';
-import { emptyAirbyteFields } from '../../machines/connector-types.js';
+import { AIRBYTE_FIELD_NAMES, emptyAirbyteFields } from '../../machines/connector-types.js';
 import type { ExportSource } from '../airbyte/export-source.js';
 import type { StoredConnector } from '../store/records.js';
 import type { CatalogEntry } from '../http/contract/catalog-document.js';
@@ -41,6 +41,19 @@ export function toCatalogEntry(connector: StoredConnector): CatalogEntry | null 
     version: connector.version,
     updatedAt: connector.updatedAt,
   };
+}
+
+/**
+ * A catalog entry as stored (JSON). One written before SPEC §11 lacks the Airbyte fields: they
+ * read as unknown (null). Only such an entry is spread over the defaults: a spread followed by
+ * new keys costs V8 about 4.6 KB per object here against 0.4 KB for the parsed entry alone (see
+ * connectorView), and a catalog load parses every entry.
+ */
+export function parseCatalogEntry(stored: string): CatalogEntry {
+  const entry = JSON.parse(stored) as CatalogEntry;
+  return AIRBYTE_FIELD_NAMES.every((name) => name in entry)
+    ? entry
+    : { ...emptyAirbyteFields(), ...entry };
 }
 
 /** A catalog entry as the source of an Airbyte export; entries written before SPEC §11 lack fields. */

@@ -2,9 +2,8 @@ import type { Redis } from 'ioredis';
 import type { ConnectorStore } from '../store/connector-store.js';
 import type { Keys } from '../store/keys.js';
 import { CLAIM_CATALOG_DIRTY, UPSERT_CATALOG_ENTRY } from '../store/redis-scripts.js';
-import { emptyAirbyteFields } from '../../machines/connector-types.js';
 import type { CatalogDocument as CatalogResponse } from '../http/contract/catalog-document.js';
-import { toCatalogEntry, type CatalogEntry } from './catalog-entry.js';
+import { parseCatalogEntry, toCatalogEntry } from './catalog-entry.js';
 
 /** The catalog as kept in Redis; the routes add the support levels (SPEC §11). */
 export type CatalogDocument = Omit<CatalogResponse, 'supportLevels'>;
@@ -111,9 +110,8 @@ export class CatalogService {
     const doc: CatalogDocument = {
       catalogVersion: Number(meta[0] ?? 0),
       generatedAt: meta[1],
-      // Entries written before SPEC §11 lack the Airbyte fields: they read as unknown (null).
       connectors: values
-        .map((v) => ({ ...emptyAirbyteFields(), ...(JSON.parse(v) as CatalogEntry) }))
+        .map(parseCatalogEntry)
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     };
     this.cached = doc;
