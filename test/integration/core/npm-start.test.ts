@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../src/redis/redis-server.js';
+import { listeningUrl } from '../../support/service-process.js';
 import { ADMIN_TOKEN, waitFor } from '../../support/harness.js';
 
 const run = promisify(execFile);
@@ -55,10 +55,9 @@ describe('npm start under a supervisor', () => {
   });
 
   it('SIGTERM to the pid of `npm start` stops node and its redis-server cleanly', async () => {
-    const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       LIFECYCLE_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -75,11 +74,15 @@ describe('npm start under a supervisor', () => {
     npm.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = once(npm, 'exit');
     let below: number[] = [];
+    let url: string | null = null;
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
-        timeoutMs: 60_000,
-        what: `npm start to serve /readyz (${out})`,
-      });
+      await waitFor(
+        async () => {
+          url ??= listeningUrl(out);
+          return url !== null && (await fetch(`${url}/readyz`)).ok;
+        },
+        { timeoutMs: 60_000, what: `npm start to serve /readyz (${out})` },
+      );
       below = await descendants(npm.pid!);
       // node and redis-server at least
       expect(below.length).toBeGreaterThanOrEqual(2);
@@ -92,7 +95,7 @@ describe('npm start under a supervisor', () => {
         what: 'every process below npm to exit',
       });
       expect(out).toContain('shutting down');
-      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     } finally {
       if (npm.exitCode === null) npm.kill('SIGKILL');
       for (const pid of below) if (alive(pid)) process.kill(pid, 'SIGKILL');
