@@ -19,7 +19,8 @@ const CONNECTOR_PATH = /^\/connectors\/([^/]+)(\/events)?\/?$/;
 const CATALOG_PATH = /^\/catalog(?:\/registry\.json)?\/?$/;
 
 /**
- * The admission check of every /v1 request (SPEC §10), in one round trip: one script refuses an
+ * The admission check of every /v1 request (SPEC §10), in one round trip on `redis`, a connection
+ * that auto-pipelines (so that requests arriving together share it): one script refuses an
  * address locked out by failed authentications (429 AUTH_FAILURES_LIMITED) and otherwise counts
  * the request against the caller's rate limit (per token, or per address when anonymous: 429
  * RATE_LIMITED past LIFECYCLE_RATE_LIMIT_PER_MINUTE in a fixed minute), and reads the tokens'
@@ -43,32 +44,31 @@ export function admission(
     const now = options.now();
     const window = Math.floor(now / 60_000);
     const credentials = req.get('authorization') !== undefined;
-    const pipeline = redis.pipeline();
-    ADMIT_REQUEST.addTo(
+    // `redis` auto-pipelines: these commands, and those of the requests that arrive with this one,
+    // go to Redis together.
+    const admitted = ADMIT_REQUEST.run(
       redis,
-      pipeline,
       [failures.keyAt(address, now), keys.rateLimit(who, window), keys.tokensVersion()],
       [credentials ? failures.perMinute : 0],
-    );
+    ) as Promise<[number, number, string]>;
     const connectorId = prefetchable(req);
-    if (connectorId !== null) pipeline.hmget(keys.connector(connectorId), 'version', 'doc');
+    const prefetched =
+      connectorId === null ? null : redis.hmget(keys.connector(connectorId), 'version', 'doc');
     const readsCatalog = req.method === 'GET' && CATALOG_PATH.test(req.path);
-    if (readsCatalog) pipeline.hget(keys.catalogMeta(), 'version');
-    const replies = (await pipeline.exec()) ?? [];
-    for (const [err] of replies) if (err) throw err;
-    const [locked, count, tokensVersion] = replies[0]![1] as [number, number, string];
+    const catalogVersion = readsCatalog ? redis.hget(keys.catalogMeta(), 'version') : null;
+    const [[locked, count, tokensVersion], raw, version] = await Promise.all([
+      admitted,
+      prefetched,
+      catalogVersion,
+    ]);
     if (locked === 1) failures.refuse(res, secondsToWindowEnd(now));
     if (tokens.observeVersion(tokensVersion) && principal?.tokenId !== BOOTSTRAP_ADMIN_TOKEN_ID) {
       await res.locals.reauthenticate?.();
     }
     if (connectorId !== null) {
-      const raw = replies[1]![1] as [string | null, string | null];
-      res.locals.prefetched = { id: connectorId, raw };
+      res.locals.prefetched = { id: connectorId, raw: raw as [string | null, string | null] };
     }
-    if (readsCatalog) {
-      const version = replies[replies.length - 1]![1] as string | null;
-      res.locals.catalogVersion = Number(version ?? 0);
-    }
+    if (readsCatalog) res.locals.catalogVersion = Number(version ?? 0);
     const perMinute = options.perMinute;
     const resetSeconds = secondsToWindowEnd(now);
     res.set('RateLimit-Limit', String(perMinute));

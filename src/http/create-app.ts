@@ -83,7 +83,7 @@ export function createApp(s: AppServices): express.Express {
   const v1 = express.Router();
   v1.use(authenticate(s.tokens, authFailures, { cached: true }));
   v1.use(
-    admission(s.redis, s.keys, s.tokens, authFailures, {
+    admission(s.admissionRedis, s.keys, s.tokens, authFailures, {
       perMinute: s.config.rateLimitPerMinute,
       now,
     }),
