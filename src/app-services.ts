@@ -154,7 +154,11 @@ export function createServices(
     async close() {
       await queues.close();
       await webhookClient.close();
-      await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
+      // A connection never used (still 'wait': lazyConnect) is closed as it is; QUIT would open it.
+      const unused = opened.filter((c) => c.status === 'wait');
+      for (const c of unused) c.disconnect();
+      const used = opened.filter((c) => !unused.includes(c));
+      await Promise.all(used.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
 }
