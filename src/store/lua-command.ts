@@ -54,7 +54,7 @@ export class LuaCommand {
    * (a pipeline knows the commands its connection had when it was made), to run with its other
    * commands.
    */
-  addTo(
+  private addTo(
     redis: Redis,
     pipeline: ChainableCommander,
     keys: string[],
