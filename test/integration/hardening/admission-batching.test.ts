@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { RateLimitedError } from '../../../src/errors.js';
 import { admission } from '../../../src/http/admission.js';
 import { AuthFailureLimit } from '../../../src/http/auth-failure-limit.js';
-import { startTestService, type TestService } from '../../support/harness.js';
+import { registration, startTestService, type TestService } from '../../support/harness.js';
 
 /**
  * The admission check runs on a connection of its own that auto-pipelines: the checks of requests
@@ -97,29 +97,21 @@ describe('admission', () => {
 
   test('a connector route gets its connector read in the same write', async () => {
     const s = svc.services;
-    const created = await svc.api.post('/v1/connectors', {
-      id: 'source-admission-prefetch',
-      name: 'Admission prefetch',
-      type: 'source',
-      language: 'python',
-      dockerRepository: 'airbyte/source-admission-prefetch',
-      dockerImageTag: '1.0.0',
-      cdkVersion: '6.0.0',
-      maintainers: ['alice'],
-    });
+    const body = registration();
+    const created = await svc.api.post('/v1/connectors', body);
     expect(created.status).toBe(201);
     const middleware = check(1000);
     const write = vi.spyOn(s.admissionRedis.stream, 'write');
     try {
       const [one, missing] = await Promise.all([
-        admit(middleware, '/connectors/source-admission-prefetch', 'prefetch'),
+        admit(middleware, `/connectors/${body.id}`, 'prefetch'),
         admit(middleware, '/connectors/source-absent', 'prefetch'),
       ]);
       expect(write).toHaveBeenCalledTimes(1);
       const [version, doc] = one.locals.prefetched!.raw;
       expect(Number(version)).toBeGreaterThan(0);
       expect(JSON.parse(doc!)).toMatchObject({ state: 'community.active' });
-      expect(doc).toContain('"source-admission-prefetch"');
+      expect(doc).toContain(`"${body.id}"`);
       expect(missing.locals.prefetched).toEqual({ id: 'source-absent', raw: [null, null] });
     } finally {
       write.mockRestore();
