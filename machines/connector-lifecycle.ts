@@ -1,4 +1,4 @@
-import { type SnapshotFrom, transition } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
 import type { ConnectorContext, StateName, Status, SupportLevel } from './connector-types.js';
 import { API_EVENT_TYPES, type ApiEventType, type ConnectorEvent } from './connector-events.js';
 import { isEffect, type Effect } from './effects.js';
@@ -6,6 +6,7 @@ import { checkPolicy, type LifecyclePolicy, type PolicyViolation } from './lifec
 import { createConnectorMachine, type ConnectorMachine } from './connector-machine.js';
 import { registration, type RegistrationLevel } from './registration.js';
 import { archiveInfo } from './airbyte-updates.js';
+import { machineTransition, type MachineTransition } from './machine-transition.js';
 
 /** A connector's lifecycle state as stored: where it is and what it carries. */
 export interface LifecycleState {
@@ -32,10 +33,12 @@ export function splitState(state: StateName): { supportLevel: SupportLevel; stat
 /** The lifecycle, bound to one policy: the only place that decides what may happen. */
 export class ConnectorLifecycle {
   readonly machine: ConnectorMachine;
+  private readonly transition: MachineTransition<ConnectorMachine>;
   private readonly allowedByState = new Map<string, ApiEventType[]>();
 
   constructor(readonly policy: LifecyclePolicy) {
     this.machine = createConnectorMachine(policy);
+    this.transition = machineTransition(this.machine);
   }
 
   /** The state a newly registered connector starts in (registration.ts). */
@@ -108,7 +111,7 @@ export class ConnectorLifecycle {
     if (violation) return { kind: 'blocked', state: current.state, violation };
 
     const snapshot = this.restore(current);
-    const [next, actions] = transition(this.machine, snapshot, event);
+    const [next, actions] = this.transition(snapshot, event);
     if (next === snapshot) {
       return isApiEvent
         ? { kind: 'notAllowed', state: current.state, allowedEvents: allowed }
