@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConnectorStore } from '../store/connector-store.js';
 import type { Keys } from '../store/keys.js';
-import { CLAIM_CATALOG_DIRTY, UPSERT_CATALOG_ENTRY } from '../store/redis-scripts.js';
+import { CLAIM_CATALOG_DIRTY, UPSERT_CATALOG_ENTRIES } from '../store/redis-scripts.js';
 import type { CatalogDocument as CatalogResponse } from '../http/contract/catalog-document.js';
 import { parseCatalogEntry, toCatalogEntry } from './catalog-entry.js';
 
@@ -26,27 +26,22 @@ export class CatalogService {
 
   /**
    * Brings the catalog entries of these connectors up to date: one pipelined read of their
-   * snapshots, one pipelined upsert per entry; returns the catalog version after.
+   * snapshots, then one script for all their entries (the catalog's version moves once, if any
+   * changed); returns the catalog version after.
    */
   async refreshMany(connectorIds: readonly string[]): Promise<number> {
     const ids = [...new Set(connectorIds)];
     const connectors = await this.store.getMany(ids);
-    const at = new Date().toISOString();
-    const calls = ids.flatMap((id, i) => {
+    const args: (string | number)[] = [new Date().toISOString()];
+    ids.forEach((id, i) => {
       const connector = connectors[i];
-      if (!connector) return [];
+      if (!connector) return;
       const entry = toCatalogEntry(connector);
-      return [
-        {
-          keys: [this.keys.catalogEntries(), this.keys.catalogMeta()],
-          args: [id, connector.version, entry ? JSON.stringify(entry) : '', at],
-        },
-      ];
+      args.push(id, connector.version, entry ? JSON.stringify(entry) : '');
     });
-    if (calls.length === 0) return this.version();
-    const replies = await UPSERT_CATALOG_ENTRY.runMany(this.redis, calls);
-    for (const reply of replies) if (reply instanceof Error) throw reply;
-    return Math.max(...replies.map(Number));
+    if (args.length === 1) return this.version();
+    const keys = [this.keys.catalogEntries(), this.keys.catalogMeta()];
+    return Number(await UPSERT_CATALOG_ENTRIES.run(this.redis, keys, args));
   }
 
   /**

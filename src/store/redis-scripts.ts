@@ -29,12 +29,13 @@ import { LuaCommand } from './lua-command.js';
 export const COMMIT_EVENT = new LuaCommand('commit-event');
 
 /**
- * Updates one connector's entry in the public catalog if it is newer than the stored one.
+ * Updates connectors' entries in the public catalog, each only if it is newer than the stored one,
+ * in one atomic step: the catalog's version moves once for the whole call, when any entry changed.
  * KEYS: 1 catalog entries hash, 2 catalog meta hash
- * ARGV: 1 connector id, 2 connector version, 3 entry JSON ('' = remove), 4 now ISO
+ * ARGV: 1 now ISO, then per connector: its id, its version, its entry JSON ('' = remove)
  * Returns the catalog version after the call.
  */
-export const UPSERT_CATALOG_ENTRY = new LuaCommand('upsert-catalog-entry');
+export const UPSERT_CATALOG_ENTRIES = new LuaCommand('upsert-catalog-entries');
 
 /**
  * Saves an acceptance-run record unless the stored one is final: once a run has an outcome, that
