@@ -19,15 +19,15 @@ const CONNECTOR_PATH = /^\/connectors\/([^/]+)(\/events)?\/?$/;
 const CATALOG_PATH = /^\/catalog(?:\/registry\.json)?\/?$/;
 
 /**
- * The admission check of every /v1 request (SPEC §10), in one round trip on `redis`, a connection
- * that auto-pipelines (so that requests arriving together share it): one script refuses an
+ * The admission check of every /v1 request (SPEC §10), one script in one round trip on `redis`, a
+ * connection that auto-pipelines (so that requests arriving together share it): it refuses an
  * address locked out by failed authentications (429 AUTH_FAILURES_LIMITED) and otherwise counts
  * the request against the caller's rate limit (per token, or per address when anonymous: 429
  * RATE_LIMITED past LIFECYCLE_RATE_LIMIT_PER_MINUTE in a fixed minute), and reads the tokens'
- * version for the token cache. A route that loads one connector gets it read in the same round
- * trip (`res.locals.prefetched`); the commit's compare-and-set still guards against a newer one.
- * A catalog route gets the catalog's version read there too (`res.locals.catalogVersion`), which
- * is all a 304 needs.
+ * version for the token cache. A route that loads one connector gets it read by the same script
+ * (`res.locals.prefetched`); the commit's compare-and-set still guards against a newer one. A
+ * catalog route gets the catalog's version read there too (`res.locals.catalogVersion`), which is
+ * all a 304 needs.
  */
 export function admission(
   redis: Redis,
@@ -44,31 +44,35 @@ export function admission(
     const now = options.now();
     const window = Math.floor(now / 60_000);
     const credentials = req.get('authorization') !== undefined;
-    // `redis` auto-pipelines: these commands, and those of the requests that arrive with this one,
-    // go to Redis together.
-    const admitted = ADMIT_REQUEST.run(
-      redis,
-      [failures.keyAt(address, now), keys.rateLimit(who, window), keys.tokensVersion()],
-      [credentials ? failures.perMinute : 0],
-    ) as Promise<[number, number, string]>;
     const connectorId = prefetchable(req);
-    const prefetched =
-      connectorId === null ? null : redis.hmget(keys.connector(connectorId), 'version', 'doc');
     const readsCatalog = req.method === 'GET' && CATALOG_PATH.test(req.path);
-    const catalogVersion = readsCatalog ? redis.hget(keys.catalogMeta(), 'version') : null;
-    const [[locked, count, tokensVersion], raw, version] = await Promise.all([
-      admitted,
-      prefetched,
-      catalogVersion,
-    ]);
+    const keysToUse = [
+      failures.keyAt(address, now),
+      keys.rateLimit(who, window),
+      keys.tokensVersion(),
+    ];
+    let reads = '';
+    if (connectorId !== null) {
+      keysToUse.push(keys.connector(connectorId));
+      reads = 'connector';
+    } else if (readsCatalog) {
+      keysToUse.push(keys.catalogMeta());
+      reads = 'catalog';
+    }
+    // `redis` auto-pipelines: this check, and those of the requests that arrive with it, go to
+    // Redis together.
+    const [locked, count, tokensVersion, read] = (await ADMIT_REQUEST.run(redis, keysToUse, [
+      credentials ? failures.perMinute : 0,
+      reads,
+    ])) as [number, number, string, (string | null)[] | undefined];
     if (locked === 1) failures.refuse(res, secondsToWindowEnd(now));
     if (tokens.observeVersion(tokensVersion) && principal?.tokenId !== BOOTSTRAP_ADMIN_TOKEN_ID) {
       await res.locals.reauthenticate?.();
     }
-    if (connectorId !== null) {
-      res.locals.prefetched = { id: connectorId, raw: raw as [string | null, string | null] };
-    }
-    if (readsCatalog) res.locals.catalogVersion = Number(version ?? 0);
+    const [readVersion = null, readDoc = null] = read ?? [];
+    if (connectorId !== null)
+      res.locals.prefetched = { id: connectorId, raw: [readVersion, readDoc] };
+    if (readsCatalog) res.locals.catalogVersion = Number(readVersion ?? 0);
     const perMinute = options.perMinute;
     const resetSeconds = secondsToWindowEnd(now);
     res.set('RateLimit-Limit', String(perMinute));

@@ -54,10 +54,13 @@ export const SAVE_RUN_UNLESS_FINAL = new LuaCommand('save-run-unless-final');
  * and reads the tokens' version, against which the process checks its token cache.
  *
  * KEYS: 1 the address's auth failures in this minute, 2 the caller's rate-limit counter of this
- *       minute, 3 the tokens' version
- * ARGV: 1 the auth-failure limit (0: the request carries no credentials, no lock-out applies)
- * Returns {1, failures, tokensVersion} when locked out (nothing counted), or
- * {0, requests this minute, tokensVersion}.
+ *       minute, 3 the tokens' version, 4 (with a read) the connector's hash or the catalog's meta
+ * ARGV: 1 the auth-failure limit (0: the request carries no credentials, no lock-out applies),
+ *       2 what the route reads first: 'connector' (its version and doc), 'catalog' (its version)
+ *       or '' (nothing)
+ * Returns {1, failures, tokensVersion} when locked out (nothing counted, nothing read), or
+ * {0, requests this minute, tokensVersion, read}: `read` is {version, doc} for 'connector',
+ * {version} for 'catalog' (nil where missing), absent for ''.
  *
  * The request counter is not persisted (`redis.set_repl(redis.REPL_NONE)`): under appendfsync
  * always, a write would make every request wait for a disk flush before its route even starts,

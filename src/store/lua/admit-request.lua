@@ -11,4 +11,10 @@ end
 redis.set_repl(redis.REPL_NONE)
 local count = redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], 120, 'NX')
+-- What the route reads first, read here in the same step.
+if ARGV[2] == 'connector' then
+  return {0, count, version, redis.call('HMGET', KEYS[4], 'version', 'doc')}
+elseif ARGV[2] == 'catalog' then
+  return {0, count, version, {redis.call('HGET', KEYS[4], 'version')}}
+end
 return {0, count, version}

@@ -95,19 +95,21 @@ describe('admission', () => {
     expect(limited).toHaveLength(15);
   });
 
-  test('a connector route gets its connector read in the same write', async () => {
+  test('a connector route gets its connector read by the check itself: one command, one write', async () => {
     const s = svc.services;
     const body = registration();
     const created = await svc.api.post('/v1/connectors', body);
     expect(created.status).toBe(201);
     const middleware = check(1000);
     const write = vi.spyOn(s.admissionRedis.stream, 'write');
+    const sent = vi.spyOn(s.admissionRedis, 'sendCommand');
     try {
       const [one, missing] = await Promise.all([
         admit(middleware, `/connectors/${body.id}`, 'prefetch'),
         admit(middleware, '/connectors/source-absent', 'prefetch'),
       ]);
       expect(write).toHaveBeenCalledTimes(1);
+      expect(sent.mock.calls.map(([command]) => command.name)).toEqual(['evalsha', 'evalsha']);
       const [version, doc] = one.locals.prefetched!.raw;
       expect(Number(version)).toBeGreaterThan(0);
       expect(JSON.parse(doc!)).toMatchObject({ state: 'community.active' });
@@ -115,6 +117,7 @@ describe('admission', () => {
       expect(missing.locals.prefetched).toEqual({ id: 'source-absent', raw: [null, null] });
     } finally {
       write.mockRestore();
+      sent.mockRestore();
     }
   });
 });
