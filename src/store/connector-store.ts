@@ -15,7 +15,12 @@ import type {
   OutboxEntry,
   StoredConnector,
 } from './records.js';
-import { COMMIT_EVENT, SAVE_RUN_UNLESS_FINAL } from './redis-scripts.js';
+import {
+  COMMIT_EVENT,
+  READ_CONNECTORS,
+  READ_CONNECTORS_BATCH,
+  SAVE_RUN_UNLESS_FINAL,
+} from './redis-scripts.js';
 import { migrateRecord, type MigrationOptions } from './snapshot-migrations.js';
 
 export interface CommitInput {
@@ -180,15 +185,26 @@ export class ConnectorStore {
     return found;
   }
 
+  /**
+   * Connectors by id, in the order given (null where none): one script per READ_CONNECTORS_BATCH
+   * ids, all in one round trip.
+   */
   async getMany(ids: string[]): Promise<(StoredConnector | null)[]> {
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.keys.connector(id), 'version', 'doc');
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([err, value]) => {
-      if (err) throw err;
-      const [version, doc] = value as [string | null, string | null];
-      return version && doc ? this.decode(version, doc) : null;
+    const calls: { keys: string[]; args: string[] }[] = [];
+    for (let i = 0; i < ids.length; i += READ_CONNECTORS_BATCH) {
+      const keys = ids.slice(i, i + READ_CONNECTORS_BATCH).map((id) => this.keys.connector(id));
+      calls.push({ keys, args: [] });
+    }
+    const replies =
+      calls.length === 1
+        ? [await READ_CONNECTORS.run(this.redis, calls[0]!.keys, [])]
+        : await READ_CONNECTORS.runMany(this.redis, calls);
+    return replies.flatMap((reply) => {
+      if (reply instanceof Error) throw reply;
+      return (reply as [string | null, string | null][]).map(([version, doc]) =>
+        version && doc ? this.decode(version, doc) : null,
+      );
     });
   }
 

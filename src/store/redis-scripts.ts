@@ -79,3 +79,11 @@ export const ADMIT_REQUEST = new LuaCommand('admit-request');
  * Returns the connector ids taken.
  */
 export const CLAIM_CATALOG_DIRTY = new LuaCommand('claim-catalog-dirty');
+
+/**
+ * Reads connectors' snapshots in one command.
+ * KEYS: the connectors' hashes (READ_CONNECTORS_BATCH at most, so that one call stays short)
+ * Returns per key {version, doc}, nil where missing.
+ */
+export const READ_CONNECTORS = new LuaCommand('read-connectors');
+export const READ_CONNECTORS_BATCH = 500;
