@@ -37,10 +37,8 @@ export function machineTransition<M extends AnyStateMachine>(machine: M): Machin
     },
   };
   return (snapshot, event) => {
-    collected = [];
-    const next = machine.transition(snapshot, event, scope) as SnapshotFrom<M>;
-    const actions = collected;
-    collected = [];
-    return [next, actions];
+    const actions: ExecutableActionObject[] = [];
+    collected = actions;
+    return [machine.transition(snapshot, event, scope) as SnapshotFrom<M>, actions];
   };
 }

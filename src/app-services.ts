@@ -155,10 +155,12 @@ export function createServices(
       await queues.close();
       await webhookClient.close();
       // A connection never used (still 'wait': lazyConnect) is closed as it is; QUIT would open it.
-      const unused = opened.filter((c) => c.status === 'wait');
-      for (const c of unused) c.disconnect();
-      const used = opened.filter((c) => !unused.includes(c));
-      await Promise.all(used.map((c) => c.quit().catch(() => c.disconnect())));
+      await Promise.all(
+        opened.map(async (c) => {
+          if (c.status === 'wait') c.disconnect();
+          else await c.quit().catch(() => c.disconnect());
+        }),
+      );
     },
   };
 }

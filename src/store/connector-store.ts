@@ -196,10 +196,7 @@ export class ConnectorStore {
       const keys = ids.slice(i, i + READ_CONNECTORS_BATCH).map((id) => this.keys.connector(id));
       calls.push({ keys, args: [] });
     }
-    const replies =
-      calls.length === 1
-        ? [await READ_CONNECTORS.run(this.redis, calls[0]!.keys, [])]
-        : await READ_CONNECTORS.runMany(this.redis, calls);
+    const replies = await READ_CONNECTORS.runMany(this.redis, calls);
     return replies.flatMap((reply) => {
       if (reply instanceof Error) throw reply;
       return (reply as [string | null, string | null][]).map(([version, doc]) =>

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { toError } from '../errors.js';
 
 /**
  * The Lua scripts live as files in ./lua/ (the build copies them next to the compiled code, see
@@ -36,12 +37,17 @@ export class LuaCommand {
 
   /**
    * Runs the script once per call in one pipeline (one round trip); ioredis loads the script first
-   * when Redis does not know it. Each reply is the result or its Error.
+   * when Redis does not know it. Each reply is the result or its Error. A single call goes as it
+   * is, without a pipeline (ioredis copies every script of the connection onto each pipeline).
    */
   async runMany(
     redis: Redis,
     calls: { keys: string[]; args: (string | number)[] }[],
   ): Promise<unknown[]> {
+    if (calls.length === 1) {
+      const [call] = calls as [{ keys: string[]; args: (string | number)[] }];
+      return [await this.run(redis, call.keys, call.args).catch((err: unknown) => toError(err))];
+    }
     this.defineOn(redis);
     const pipeline = redis.pipeline();
     for (const call of calls) this.addTo(redis, pipeline, call.keys, call.args);
