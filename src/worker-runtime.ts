@@ -6,6 +6,7 @@ import { deliveryProcessor } from '../workers/delivery-worker.js';
 import { notificationProcessor } from '../workers/notification-worker.js';
 import { sweepProcessor } from '../workers/sweep-worker.js';
 import { timerProcessor } from '../workers/timer-worker.js';
+import type { Redis } from 'ioredis';
 import type { AppServices } from './app-services.js';
 import { catalogFlushJob, QUEUES, type QueueKey } from './jobs/job-catalog.js';
 import { SubscriptionIndex } from './notifications/subscription-index.js';
@@ -31,12 +32,18 @@ export class WorkerRuntime {
   readonly relay: OutboxRelay;
   private readonly workers: Worker[] = [];
   private readonly shutdown = new AbortController();
+  /** the subscriptions, for the relay's fan-out and the deliveries' first attempts */
+  private readonly subscriptions: SubscriptionIndex;
+  /** the connection that tells `subscriptions` of every change */
+  private readonly subscriber: Redis;
 
   constructor(
     private readonly s: AppServices,
     private readonly options: WorkerRuntimeOptions,
   ) {
-    const subscriptions = new SubscriptionIndex(s.subscriptions);
+    this.subscriptions = new SubscriptionIndex(s.subscriptions);
+    this.subscriber = s.connect({ lazyConnect: true });
+    const subscriptions = this.subscriptions;
     this.relay = new OutboxRelay(
       s.connect(),
       s.keys.outbox(),
@@ -68,6 +75,7 @@ export class WorkerRuntime {
 
   async start(): Promise<void> {
     const s = this.s;
+    await this.subscriptions.watch(this.subscriber, s.keys.subscriptionsChanged());
     await this.relay.ensureGroup();
     this.relay.start();
     this.add('catalog', catalogProcessor(s.catalog), { concurrency: 8 });
@@ -112,6 +120,7 @@ export class WorkerRuntime {
       'deliveries',
       deliveryProcessor({
         subscriptions: s.subscriptions,
+        index: this.subscriptions,
         client: s.webhookClient,
         webhooks: s.config.webhooks,
       }),
@@ -174,5 +183,6 @@ export class WorkerRuntime {
     this.shutdown.abort();
     await this.relay.stop();
     await Promise.all(this.workers.map((w) => w.close()));
+    this.subscriber.disconnect();
   }
 }

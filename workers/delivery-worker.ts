@@ -3,6 +3,7 @@ import type { Config } from '../src/config.js';
 import { toError } from '../src/errors.js';
 import { deliveryJob } from '../src/jobs/job-catalog.js';
 import { parseJob } from '../src/jobs/parse-job.js';
+import type { SubscriptionIndex } from '../src/notifications/subscription-index.js';
 import type {
   DeliveryOutcome,
   SubscriptionStore,
@@ -11,7 +12,12 @@ import { isBlockedTarget, type WebhookClient } from '../src/notifications/webhoo
 import { signWebhook, standardWebhookHeaders } from '../src/notifications/webhook-signature.js';
 
 export interface DeliveryWorkerDeps {
-  subscriptions: SubscriptionStore;
+  subscriptions: Pick<SubscriptionStore, 'get' | 'recordAttempt'>;
+  /**
+   * Where a first attempt finds its subscription without a round trip: the process's index,
+   * told of every delete (src/notifications/subscription-index.ts). Retries read `subscriptions`.
+   */
+  index?: Pick<SubscriptionIndex, 'get'>;
   client: Pick<WebhookClient, 'post'>;
   webhooks: Config['webhooks'];
 }
@@ -33,10 +39,13 @@ export const BLOCKED_TARGET = 'target address not allowed';
 export function deliveryProcessor(deps: DeliveryWorkerDeps) {
   return async (job: Job) => {
     const d = parseJob(deliveryJob, job);
-    // A subscription deleted since this delivery was queued (or since its last attempt) gets nothing.
-    const subscription = await deps.subscriptions.get(d.subscriptionId);
-    if (!subscription) return { skipped: 'subscription deleted' };
     const attempt = job.attemptsMade + 1;
+    // A subscription deleted since this delivery was queued (or since its last attempt) gets nothing.
+    const subscription =
+      attempt === 1 && deps.index
+        ? await deps.index.get(d.subscriptionId)
+        : await deps.subscriptions.get(d.subscriptionId);
+    if (!subscription) return { skipped: 'subscription deleted' };
     const maxAttempts = job.opts.attempts ?? 1;
     const started = Date.now();
     let statusCode: number | null = null;

@@ -5,7 +5,8 @@ import { LuaCommand } from '../store/lua-command.js';
  * concurrent creates by one subject cannot pass the limit together.
  *
  * KEYS: 1 subscriptions hash, 2 subscriptions version (incremented on a create)
- * ARGV: 1 owner, 2 limit, 3 subscription id, 4 subscription JSON
+ * ARGV: 1 owner, 2 limit, 3 subscription id, 4 subscription JSON, 5 the channel told of the change
+ * (the subscription id is published on it)
  * Returns {1, count after} or {0, count}.
  */
 export const CREATE_SUBSCRIPTION = new LuaCommand('create-subscription');

@@ -84,7 +84,13 @@ export class SubscriptionStore {
     const [created] = (await CREATE_SUBSCRIPTION.run(
       this.redis,
       [this.keys.subscriptions(), this.keys.subscriptionsVersion()],
-      [subscription.owner, limit, subscription.id, JSON.stringify(subscription)],
+      [
+        subscription.owner,
+        limit,
+        subscription.id,
+        JSON.stringify(subscription),
+        this.keys.subscriptionsChanged(),
+      ],
     )) as [number, number];
     if (created !== 1) {
       throw new PolicyViolationError(
@@ -101,13 +107,17 @@ export class SubscriptionStore {
     return raw ? (JSON.parse(raw) as Subscription) : null;
   }
 
-  /** Removes the subscription and its delivery log together; later attempts find it gone. */
+  /**
+   * Removes the subscription and its delivery log together, and tells the processes' indexes
+   * (SubscriptionIndex) at once; later attempts find it gone.
+   */
   async remove(id: string): Promise<void> {
     await this.redis
       .multi()
       .hdel(this.keys.subscriptions(), id)
       .del(this.keys.deliveries(id))
       .incr(this.keys.subscriptionsVersion())
+      .publish(this.keys.subscriptionsChanged(), id)
       .exec();
   }
 

@@ -69,6 +69,10 @@ export class Keys {
   subscriptionsVersion(): string {
     return `${this.prefix}:subscriptions:version`;
   }
+  /** the pub/sub channel told of every subscription change (its payload: the subscription's id) */
+  subscriptionsChanged(): string {
+    return `${this.prefix}:subscriptions:changed`;
+  }
   deliveries(subscriptionId: string): string {
     return `${this.prefix}:deliveries:${subscriptionId}`;
   }
