@@ -43,7 +43,6 @@ export class WorkerRuntime {
   ) {
     this.subscriptions = new SubscriptionIndex(s.subscriptions);
     this.subscriber = s.connect({ lazyConnect: true });
-    const subscriptions = this.subscriptions;
     this.relay = new OutboxRelay(
       s.connect(),
       s.keys.outbox(),
@@ -63,7 +62,9 @@ export class WorkerRuntime {
         batch: async (planned, { subscriptionsVersion }) =>
           batchJobs(
             planned,
-            needsSubscriptions(planned) ? await subscriptions.current(subscriptionsVersion) : [],
+            needsSubscriptions(planned)
+              ? await this.subscriptions.current(subscriptionsVersion)
+              : [],
             s.config.webhooks,
           ),
         ...(options.relayClaimIdleMs !== undefined

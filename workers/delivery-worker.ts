@@ -17,7 +17,7 @@ export interface DeliveryWorkerDeps {
    * Where a first attempt finds its subscription without a round trip: the process's index,
    * told of every delete (src/notifications/subscription-index.ts). Retries read `subscriptions`.
    */
-  index?: Pick<SubscriptionIndex, 'get'>;
+  index: Pick<SubscriptionIndex, 'get'>;
   client: Pick<WebhookClient, 'post'>;
   webhooks: Config['webhooks'];
 }
@@ -42,7 +42,7 @@ export function deliveryProcessor(deps: DeliveryWorkerDeps) {
     const attempt = job.attemptsMade + 1;
     // A subscription deleted since this delivery was queued (or since its last attempt) gets nothing.
     const subscription =
-      attempt === 1 && deps.index
+      attempt === 1
         ? await deps.index.get(d.subscriptionId)
         : await deps.subscriptions.get(d.subscriptionId);
     if (!subscription) return { skipped: 'subscription deleted' };
