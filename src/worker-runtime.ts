@@ -76,7 +76,14 @@ export class WorkerRuntime {
 
   async start(): Promise<void> {
     const s = this.s;
-    await this.subscriptions.watch(this.subscriber, s.keys.subscriptionsChanged());
+    const channel = s.keys.subscriptionsChanged();
+    if (!(await this.subscriptions.watch(this.subscriber, channel))) {
+      this.subscriber.disconnect();
+      s.logger.warn(
+        { channel },
+        "Redis's ACL refuses SUBSCRIBE on the subscriptions' change channel: each first delivery attempt reads the subscriptions' version from Redis (grant the channel, e.g. &<prefix>:*, to save that read)",
+      );
+    }
     await this.relay.ensureGroup();
     this.relay.start();
     this.add('catalog', catalogProcessor(s.catalog), { concurrency: 8 });

@@ -78,9 +78,11 @@ export class SubscriptionIndex {
 
   /**
    * Subscribes `subscriber` (a connection of its own, in subscriber mode from then on) to the
-   * change notices on `channel`; resolves once subscribed. The connection's owner closes it.
+   * change notices on `channel`; resolves true once subscribed, or false when Redis refuses the
+   * subscription (an ACL without the channel: NOPERM), and the index then checks the version on
+   * every lookup, as before it watched. The connection's owner closes it.
    */
-  async watch(subscriber: Redis, channel: string): Promise<void> {
+  async watch(subscriber: Redis, channel: string): Promise<boolean> {
     subscriber.on('message', (from: string) => {
       if (from === channel) this.notices += 1;
     });
@@ -94,12 +96,18 @@ export class SubscriptionIndex {
       this.notices += 1;
       this.watching = true;
     };
-    await subscribed();
+    try {
+      await subscribed();
+    } catch (err) {
+      if (isPermissionRefusal(err)) return false;
+      throw err;
+    }
     // After a reconnect, trusted again only once subscribed again (confirmed by Redis); until then,
     // or if that fails, every lookup checks the version.
     subscriber.on('ready', () => {
       subscribed().catch(() => undefined);
     });
+    return true;
   }
 
   /**
@@ -134,4 +142,9 @@ export class SubscriptionIndex {
     this.checking = { done, notices };
     return done;
   }
+}
+
+/** Redis's answer to a command or channel its ACL does not allow the connection's user. */
+function isPermissionRefusal(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOPERM');
 }

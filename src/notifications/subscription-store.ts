@@ -3,7 +3,11 @@ import type { Redis } from 'ioredis';
 import type { NotificationType } from '../../machines/notification-types.js';
 import { PolicyViolationError } from '../errors.js';
 import type { Keys } from '../store/keys.js';
-import { CREATE_SUBSCRIPTION, RECORD_DELIVERY_ATTEMPT } from './subscription-scripts.js';
+import {
+  CREATE_SUBSCRIPTION,
+  RECORD_DELIVERY_ATTEMPT,
+  REMOVE_SUBSCRIPTION,
+} from './subscription-scripts.js';
 
 /** A webhook subscription. The secret signs deliveries and is never returned by the API. */
 export interface Subscription {
@@ -112,13 +116,11 @@ export class SubscriptionStore {
    * (SubscriptionIndex) at once; later attempts find it gone.
    */
   async remove(id: string): Promise<void> {
-    await this.redis
-      .multi()
-      .hdel(this.keys.subscriptions(), id)
-      .del(this.keys.deliveries(id))
-      .incr(this.keys.subscriptionsVersion())
-      .publish(this.keys.subscriptionsChanged(), id)
-      .exec();
+    await REMOVE_SUBSCRIPTION.run(
+      this.redis,
+      [this.keys.subscriptions(), this.keys.deliveries(id), this.keys.subscriptionsVersion()],
+      [id, this.keys.subscriptionsChanged()],
+    );
   }
 
   /** Moves on with every create and delete (SubscriptionIndex reloads then). */
