@@ -44,15 +44,19 @@ export async function startBenchServer(
 /**
  * The ceiling of the API figure: Express + JSON parse + 2 Redis round trips
  * (./minimal-express-server.ts) in its own process on a Redis of its own with the service's
- * settings; the caller drives it with the same load as the service.
+ * settings; the caller drives it with the same load as the service. `burnUs`: CPU time (µs) it
+ * spends on top per request (./api-budget.ts).
  */
-export async function startMinimalExpress(): Promise<{
+export async function startMinimalExpress({ burnUs = 0 } = {}): Promise<{
   base: string;
   pids: { server: number | undefined; redis: number | undefined };
   stop(): Promise<void>;
 }> {
   const redis = await benchRedis(true);
-  const server = await startBenchServer('minimal-express-server.ts', { REDIS_URL: redis.url });
+  const server = await startBenchServer('minimal-express-server.ts', {
+    REDIS_URL: redis.url,
+    BURN_US: String(burnUs),
+  });
   return {
     base: server.base,
     pids: { server: server.process.pid, redis: redis.process.pid },

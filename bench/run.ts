@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { measureAirbyteImport } from './airbyte-import.js';
+import { BUDGET_LOAD, measureApiBudget } from './api-budget.js';
 import { API_LOAD, measureApiThroughput } from './api-throughput.js';
 import { measureArchivalSweepAlone } from './archival-sweep.js';
 import { CATALOG_LOAD, measureCatalogRead } from './catalog-read.js';
@@ -10,9 +11,9 @@ import { measureScaling } from './scaling.js';
 import { BENCH_APPENDFSYNC, buildService } from './service-under-test.js';
 
 /**
- * `npm run bench [-- api|latency|sweep|import|catalog|scale ...]`: builds the service, measures
- * each figure and, in the same run, its ceiling, then prints one table (issue 13). Without
- * arguments: everything but `scale`. Not a test.
+ * `npm run bench [-- api|latency|sweep|import|catalog|scale|budget ...]`: builds the service,
+ * measures each figure and, in the same run, its ceiling, then prints one table (issue 13). Without
+ * arguments: everything but `scale` and `budget`. Not a test.
  */
 
 interface Row {
@@ -24,8 +25,8 @@ interface Row {
   met: string;
 }
 
-const MEASUREMENTS = ['api', 'latency', 'sweep', 'import', 'catalog', 'scale'] as const;
-const DEFAULT = MEASUREMENTS.filter((m) => m !== 'scale');
+const MEASUREMENTS = ['api', 'latency', 'sweep', 'import', 'catalog', 'scale', 'budget'] as const;
+const DEFAULT = MEASUREMENTS.filter((m) => m !== 'scale' && m !== 'budget');
 
 const f0 = (n: number) => n.toFixed(0);
 const f1 = (n: number) => n.toFixed(1);
@@ -250,6 +251,27 @@ async function main(): Promise<void> {
       );
     } catch (err) {
       failed('scaling', err);
+    }
+  }
+
+  if (want('budget')) {
+    console.log("measuring: the API figure's CPU budget…");
+    try {
+      const steps = await measureApiBudget();
+      const plain = steps.find((s) => s.extraUs === 0)?.load.perSecond ?? Number.NaN;
+      details.push(
+        `budget: the api figure's ceiling with a busy loop of a fixed CPU time per request on top, the api figure's load, ${BUDGET_LOAD.rounds} alternating rounds, ${BUDGET_LOAD.events} events each; CPU per request from /proc:`,
+        '',
+        '| extra CPU per request | events/s | ratio to the plain ceiling | p99 | server process | its Redis | load generator |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+        ...steps.map(
+          (s) =>
+            `| ${s.extraUs} µs | ${f0(s.load.perSecond)} | ${f2(s.load.perSecond / plain)} | ${f1(s.load.p99Ms)} ms | ${ms(s.cpu.server)} ms | ${ms(s.cpu.redis)} ms | ${ms(s.cpu.load)} ms |`,
+        ),
+        '',
+      );
+    } catch (err) {
+      failed('API budget', err);
     }
   }
 
