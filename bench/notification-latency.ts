@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { startBenchServer } from './ceilings.js';
 import { paced } from './load.js';
 import { benchRedis, percentile, startServiceUnderTest } from './service-under-test.js';
+import { eventLoopLagMaxMs, RedisLatencyMonitor } from './stall-monitor.js';
 
 export interface LatencyFigures {
   events: number;
@@ -16,13 +17,26 @@ export interface LatencyFigures {
   maxMs: number;
 }
 
+/** One measured round of one target, and what may have held it up. */
+export interface RoundStalls {
+  slowestMs: number;
+  /** the service's longest event-loop delay in the round (null: a hop, or not exposed) */
+  eventLoopMaxMs: number | null;
+  /** the target's Redis: each latency-monitor event over its threshold in the round, slowest first */
+  redis: [event: string, maxMs: number][];
+}
+
 export interface LatencyResult {
   perSecond: number;
   service: LatencyFigures;
   ceiling: LatencyFigures;
   /** the raw hop behind an outbox committed with the state (./outbox-hop-worker.ts) */
   outboxHop: LatencyFigures;
+  rounds: Record<TargetName, RoundStalls[]>;
 }
+
+/** Redis's latency monitor reports events slower than this (ms). */
+export const STALL_THRESHOLD_MS = 10;
 
 export const LATENCY_LOAD = {
   perSecond: 100,
@@ -97,9 +111,13 @@ type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 interface LatencyTarget {
   send(i: number): Promise<string>;
   stop(): Promise<void>;
+  /** its Redis, watched by the latency monitor */
+  redisUrl: string;
+  /** the longest event-loop delay of its process since the last call (the service only) */
+  eventLoopMaxMs?: () => Promise<number | null>;
 }
 
-type TargetName = 'service' | 'ceiling' | 'outboxHop';
+export type TargetName = 'service' | 'ceiling' | 'outboxHop';
 
 /**
  * Event accepted (the API answered 200) → webhook received, PUBLISH_RELEASE events sent at a fixed
@@ -108,7 +126,8 @@ type TargetName = 'service' | 'ceiling' | 'outboxHop';
  * → a Worker in another process → POST to the same receiver), timed from add resolved; and the
  * same hop behind an outbox (./outbox-hop-worker.ts). All three run at once, each idle while
  * another is measured, in `rounds` alternating rounds after `warmup` events each, so that a slow
- * spell of the machine falls on all of them alike.
+ * spell of the machine falls on all of them alike. Each round also reports what may have held it
+ * up (./stall-monitor.ts): its target's Redis's latency monitor and the service's event loop.
  */
 export async function measureNotificationLatency({
   perSecond = LATENCY_LOAD.perSecond,
@@ -119,6 +138,7 @@ export async function measureNotificationLatency({
 } = {}): Promise<LatencyResult> {
   const receiver = await startReceiver();
   const started: LatencyTarget[] = [];
+  const monitors = new Map<TargetName, RedisLatencyMonitor>();
   const start = async (target: Promise<LatencyTarget>) => {
     const t = await target;
     started.push(t);
@@ -131,6 +151,12 @@ export async function measureNotificationLatency({
       outboxHop: await start(outboxHopTarget(receiver)),
     };
     const names = Object.keys(targets) as TargetName[];
+    for (const name of names) {
+      monitors.set(
+        name,
+        await RedisLatencyMonitor.start(targets[name].redisUrl, STALL_THRESHOLD_MS),
+      );
+    }
     const sent = new Map<TargetName, number>(names.map((n) => [n, 0]));
     const one = async (name: TargetName) => {
       const i = sent.get(name)!;
@@ -143,10 +169,20 @@ export async function measureNotificationLatency({
     };
     for (const name of names) await paced(warmup, perSecond, () => one(name));
     const samples = new Map<TargetName, Sample[]>(names.map((n) => [n, []]));
+    const stalls = new Map<TargetName, RoundStalls[]>(names.map((n) => [n, []]));
     const perRound = Math.ceil(events / rounds);
     for (let round = 0; round < rounds; round += 1) {
       for (const name of names) {
-        samples.get(name)!.push(...(await paced(perRound, perSecond, () => one(name))));
+        const monitor = monitors.get(name)!;
+        await monitor.reset();
+        await targets[name].eventLoopMaxMs?.();
+        const measured = await paced(perRound, perSecond, () => one(name));
+        samples.get(name)!.push(...measured);
+        stalls.get(name)!.push({
+          slowestMs: Math.max(...measured.map((m) => m.latency)),
+          eventLoopMaxMs: (await targets[name].eventLoopMaxMs?.()) ?? null,
+          redis: await monitor.worst(),
+        });
       }
     }
     return {
@@ -154,8 +190,14 @@ export async function measureNotificationLatency({
       service: figures(samples.get('service')!),
       ceiling: figures(samples.get('ceiling')!),
       outboxHop: figures(samples.get('outboxHop')!),
+      rounds: {
+        service: stalls.get('service')!,
+        ceiling: stalls.get('ceiling')!,
+        outboxHop: stalls.get('outboxHop')!,
+      },
     };
   } finally {
+    for (const monitor of monitors.values()) monitor.close();
     for (const target of started.reverse()) await target.stop();
     await receiver.close();
   }
@@ -191,6 +233,8 @@ async function serviceTarget(receiver: Receiver, connectors: number): Promise<La
         return `${id}@${tag}`;
       },
       stop: () => sut.stop(),
+      redisUrl: sut.redis.url,
+      eventLoopMaxMs: () => eventLoopLagMaxMs(sut.base),
     };
   } catch (err) {
     await sut.stop();
@@ -205,6 +249,7 @@ async function hopWorker(script: string, env: Record<string, string>) {
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   return {
     connection,
+    redisUrl: redis.url,
     async stop() {
       connection.disconnect();
       await worker.stop();
@@ -227,6 +272,7 @@ async function rawHopTarget(receiver: Receiver): Promise<LatencyTarget> {
       await queue.close();
       await hop.stop();
     },
+    redisUrl: hop.redisUrl,
   };
 }
 
@@ -250,5 +296,6 @@ async function outboxHopTarget(receiver: Receiver): Promise<LatencyTarget> {
       return key;
     },
     stop: () => hop.stop(),
+    redisUrl: hop.redisUrl,
   };
 }

@@ -5,7 +5,12 @@ import { API_LOAD, measureApiThroughput } from './api-throughput.js';
 import { measureArchivalSweepAlone } from './archival-sweep.js';
 import { CATALOG_LOAD, measureCatalogRead } from './catalog-read.js';
 import type { LoadResult } from './load.js';
-import { LATENCY_LOAD, measureNotificationLatency } from './notification-latency.js';
+import {
+  LATENCY_LOAD,
+  measureNotificationLatency,
+  STALL_THRESHOLD_MS,
+  type RoundStalls,
+} from './notification-latency.js';
 import { cpuTotal, type ProcessesCpu } from './process-cpu.js';
 import { measureScaling } from './scaling.js';
 import { BENCH_APPENDFSYNC, buildService } from './service-under-test.js';
@@ -34,6 +39,16 @@ const f2 = (n: number) => n.toFixed(2);
 const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 const load = (r: LoadResult, unit: string) =>
   `${f0(r.perSecond)} ${unit} over ${r.requests} in ${f1(r.seconds)} s, p50 ${f1(r.p50Ms)} ms, p99 ${f1(r.p99Ms)} ms, errors ${r.errors}`;
+
+/** One latency round: its slowest webhook, the event loop's longest delay, Redis's slow events. */
+const roundLine = (r: RoundStalls) =>
+  [
+    `${f1(r.slowestMs)} ms`,
+    ...(r.eventLoopMaxMs === null ? [] : [`loop ${f1(r.eventLoopMaxMs)} ms`]),
+    r.redis.length === 0
+      ? 'Redis none'
+      : `Redis ${r.redis.map(([event, max]) => `${event} ${max} ms`).join(', ')}`,
+  ].join(', ');
 
 const ms = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toFixed(2));
 
@@ -150,6 +165,10 @@ async function main(): Promise<void> {
         `latency, the same hop behind an outbox (one script commits a key and an outbox entry → bench/outbox-hop-worker.ts relays it to BullMQ → POST): ${fig(r.outboxHop)}; ` +
           `${f2(r.outboxHop.p50Ms / r.ceiling.p50Ms)}× the raw hop at p50, ${f2(r.outboxHop.p99Ms / r.ceiling.p99Ms)}× at p99; ` +
           `the service is ${f2(r.service.p50Ms / r.outboxHop.p50Ms)}× and ${f2(r.service.p99Ms / r.outboxHop.p99Ms)}× this hop`,
+        `latency, each measured round: its slowest webhook; the service's longest event-loop delay (prom-client); its Redis's latency monitor, events over ${STALL_THRESHOLD_MS} ms: ` +
+          (['service', 'ceiling', 'outboxHop'] as const)
+            .map((name) => `${name} ${r.rounds[name].map(roundLine).join(' | ')}`)
+            .join('; '),
       );
     } catch (err) {
       failed('notification latency', err);
