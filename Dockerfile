@@ -16,4 +16,4 @@ COPY --from=build /app/vendor ./vendor
 COPY scripts ./scripts
 USER node
 EXPOSE 8080
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--no-allocation-site-pretenuring", "dist/src/main.js"]

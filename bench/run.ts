@@ -13,6 +13,7 @@ import {
 } from './notification-latency.js';
 import { cpuTotal, type ProcessesCpu } from './process-cpu.js';
 import { measureScaling } from './scaling.js';
+import { SERVICE_NODE_FLAGS } from '../src/service-node-flags.js';
 import { BENCH_APPENDFSYNC, buildService } from './service-under-test.js';
 
 /**
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   };
 
   if (MEASUREMENTS.some((m) => m !== 'sweep' && want(m))) buildService();
-  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node dist/src/main.js in its own process, load from the bench process, one redis-server per measurement (AOF, appendfsync ${BENCH_APPENDFSYNC})`;
+  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node ${SERVICE_NODE_FLAGS.join(' ')} dist/src/main.js in its own process, load from the bench process, one redis-server per measurement (AOF, appendfsync ${BENCH_APPENDFSYNC})`;
   console.log(machine);
 
   if (want('api')) {

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { freePort, startRedisServer, type RedisServerHandle } from '../src/redis/redis-server.js';
+import { SERVICE_NODE_FLAGS } from '../src/service-node-flags.js';
 
 export const BENCH_TOKEN = 'bench-admin-token-0123456789';
 
@@ -71,6 +72,7 @@ function serviceEnv(redisUrl: string, port: number, env: Record<string, string>)
 function nodeArgs(roles: string[]): string[] {
   return [
     ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+    ...SERVICE_NODE_FLAGS,
     SERVICE_ENTRY,
     ...roles.flatMap((r) => ['--role', r]),
   ];
