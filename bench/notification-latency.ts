@@ -190,11 +190,7 @@ export async function measureNotificationLatency({
       service: figures(samples.get('service')!),
       ceiling: figures(samples.get('ceiling')!),
       outboxHop: figures(samples.get('outboxHop')!),
-      rounds: {
-        service: stalls.get('service')!,
-        ceiling: stalls.get('ceiling')!,
-        outboxHop: stalls.get('outboxHop')!,
-      },
+      rounds: Object.fromEntries(stalls) as Record<TargetName, RoundStalls[]>,
     };
   } finally {
     for (const monitor of monitors.values()) monitor.close();

@@ -12,8 +12,8 @@ import {
   type RoundStalls,
 } from './notification-latency.js';
 import { cpuTotal, type ProcessesCpu } from './process-cpu.js';
-import { measureScaling } from './scaling.js';
 import { SERVICE_NODE_FLAGS } from '../src/service-node-flags.js';
+import { measureScaling } from './scaling.js';
 import { BENCH_APPENDFSYNC, buildService } from './service-under-test.js';
 
 /**

@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
 
-/**
- * What may have held up a latency round: Redis's latency monitor on a bench Redis (its events, such
- * as `aof-fsync-always` or `command`, slower than `thresholdMs`), and the service's event loop
- * (prom-client's `nodejs_eventloop_lag_max_seconds`, which each scrape of /metrics resets).
+/*
+ * What may have held up a latency round: Redis's latency monitor on a bench Redis, and the
+ * service's event loop.
  */
+
+/** Redis's latency monitor: its events (`aof-fsync-always`, `command`…) slower than a threshold. */
 export class RedisLatencyMonitor {
   private constructor(private readonly redis: Redis) {}
 
@@ -15,12 +16,12 @@ export class RedisLatencyMonitor {
   }
 
   async reset(): Promise<void> {
-    await redis(this.redis, 'RESET');
+    await latency(this.redis, 'RESET');
   }
 
   /** The slowest of each event since the reset, ms, slowest first. */
   async worst(): Promise<[event: string, maxMs: number][]> {
-    const rows = (await redis(this.redis, 'LATEST')) as [string, number, number, number][];
+    const rows = (await latency(this.redis, 'LATEST')) as [string, number, number, number][];
     return rows
       .map(([event, , , max]): [string, number] => [event, max])
       .sort((a, b) => b[1] - a[1]);
@@ -31,11 +32,15 @@ export class RedisLatencyMonitor {
   }
 }
 
-function redis(connection: Redis, ...args: string[]): Promise<unknown> {
+/** LATENCY <subcommand> on `connection`. */
+function latency(connection: Redis, ...args: string[]): Promise<unknown> {
   return connection.call('LATENCY', ...args);
 }
 
-/** The longest event-loop delay of the service since the previous call, ms (null: not exposed). */
+/**
+ * The longest event-loop delay of the service since the previous call, ms (null: not exposed):
+ * prom-client's `nodejs_eventloop_lag_max_seconds`, which each scrape of /metrics resets.
+ */
 export async function eventLoopLagMaxMs(base: string): Promise<number | null> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const match = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);

@@ -16,6 +16,17 @@ export async function deliveries(api: ApiClient, subscriptionId: string): Promis
   return (res.body as { items: Attempt[] }).items;
 }
 
+/** What SubscriptionStore.create takes: a subscription of `owner` to every event of every connector. */
+export function storeInput(owner: string, secret: string) {
+  return {
+    owner,
+    url: 'https://example.com/hook',
+    secret,
+    events: null,
+    connectorIds: null,
+  };
+}
+
 /** Polls the deliveries endpoint until `done` holds for the attempts; returns them. */
 export async function waitForAttempts(
   api: ApiClient,

@@ -4,6 +4,7 @@ import { SubscriptionIndex } from '../../../src/notifications/subscription-index
 import { SubscriptionStore } from '../../../src/notifications/subscription-store.js';
 import { Keys } from '../../../src/store/keys.js';
 import { redisUrl, uniquePrefix, waitFor } from '../../support/harness.js';
+import { storeInput } from './helpers.js';
 
 /**
  * The subscription index of a worker process, watching the change notices on a real Redis: a
@@ -22,13 +23,7 @@ describe('SubscriptionIndex, watching the change notices', () => {
     opened.push(redis);
     return redis;
   };
-  const input = (owner: string) => ({
-    owner,
-    url: 'https://example.com/hook',
-    secret: 'index-test-secret',
-    events: null,
-    connectorIds: null,
-  });
+  const input = (owner: string) => storeInput(owner, 'index-test-secret');
 
   /** The index over `store`, counting the reads it makes, on a clock the test moves. */
   function countedIndex({ maxAgeMs = 1_000 } = {}) {

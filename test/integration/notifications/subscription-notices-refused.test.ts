@@ -7,6 +7,7 @@ import { Keys } from '../../../src/store/keys.js';
 import { register, subscribe } from '../../support/api-helpers.js';
 import { redisUrl, registration, startTestService, uniquePrefix } from '../../support/harness.js';
 import { WebhookReceiver } from './webhook-receiver.js';
+import { storeInput } from './helpers.js';
 
 /**
  * A Redis user whose ACL grants the service's keys but no Pub/Sub channel: Redis 7's default for a
@@ -28,13 +29,7 @@ describe('a Redis user without channels (no change notices)', () => {
     opened.push(redis);
     return redis;
   };
-  const input = (owner: string) => ({
-    owner,
-    url: 'https://example.com/hook',
-    secret: 'refused-test-secret',
-    events: null,
-    connectorIds: null,
-  });
+  const input = (owner: string) => storeInput(owner, 'refused-test-secret');
 
   beforeAll(async () => {
     admin = connect(redisUrl());
