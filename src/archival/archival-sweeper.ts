@@ -172,7 +172,7 @@ export class ArchivalSweeper {
       ['community', communityIds],
       ['certified', certifiedIds],
     ] as const) {
-      for await (const batch of this.scan.batches(ids, dates)) {
+      for await (const batch of this.scan.batches(ids, dates, this.settings.minUsage)) {
         for (const c of batch) {
           const age = { createdAt: c.createdAt, activeSince: c.activeSince };
           if (c.state !== `${level}.active` || !isOldEnough(age, now, this.settings)) continue;

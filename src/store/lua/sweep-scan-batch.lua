@@ -1,12 +1,13 @@
 -- sweep-scan-batch: see SCAN_BATCH in src/archival/sweep-scan.ts
-local call, byte = redis.call, string.byte
-local dates = #ARGV
--- The usage window's dates, as a set: a usage hash of a few days more than the window is read
--- whole (HGETALL) and its window's days picked here, which costs Redis less than looking each
--- date up (HMGET); a longer one (years of history) is looked up date by date.
-local inWindow = {}
-for j = 1, dates do inWindow[ARGV[j]] = true end
-local readWhole = 2 * dates
+local call, byte, unpack = redis.call, string.byte, unpack
+-- ARGV: the total at which summing may stop (the policy's threshold), then the window's dates,
+-- oldest first
+local enough = tonumber(ARGV[1])
+local last = #ARGV
+-- The newest week is read first; the older dates only when that week alone stays under `enough`.
+-- A connector in use reaches it in its latest days, so most connectors cost one short HMGET
+-- instead of a read of their whole window.
+local split = math.max(2, last - 6)
 
 -- 'activeConnections:syncs' (see UsageStore): the digits before ':', read in place (no substring
 -- per value: this runs once per connector and day)
@@ -20,23 +21,22 @@ local function connections(v)
   return n
 end
 
+local function sum(values, total)
+  for j = 1, #values do
+    local v = values[j]
+    if v then total = total + connections(v) end
+  end
+  return total
+end
+
 local out = {}
 for i = 1, #KEYS, 2 do
   local doc = call('HGET', KEYS[i], 'doc')
   local total = 0
-  if doc then
-    local days = call('HLEN', KEYS[i + 1])
-    if days > 0 and days <= readWhole then
-      local fields = call('HGETALL', KEYS[i + 1])
-      for j = 1, #fields, 2 do
-        if inWindow[fields[j]] then total = total + connections(fields[j + 1]) end
-      end
-    elseif days > readWhole then
-      local values = call('HMGET', KEYS[i + 1], unpack(ARGV))
-      for j = 1, dates do
-        local v = values[j]
-        if v then total = total + connections(v) end
-      end
+  if doc and last >= 2 then
+    total = sum(call('HMGET', KEYS[i + 1], unpack(ARGV, split, last)), 0)
+    if total < enough and split > 2 then
+      total = sum(call('HMGET', KEYS[i + 1], unpack(ARGV, 2, split - 1)), total)
     end
   end
   out[#out + 1] = doc

@@ -16,10 +16,15 @@ describe('SweepScan', () => {
     await svc?.cleanup();
   });
 
-  async function scanAll(ids: string[], dates: string[]): Promise<ScannedConnector[][]> {
+  /** Every batch of the scan; with no `enough`, the totals are summed whole. */
+  async function scanAll(
+    ids: string[],
+    dates: string[],
+    enough = Number.MAX_SAFE_INTEGER,
+  ): Promise<ScannedConnector[][]> {
     const scan = new SweepScan(svc.services.redis, svc.services.keys);
     const batches: ScannedConnector[][] = [];
-    for await (const batch of scan.batches(ids, dates)) batches.push(batch);
+    for await (const batch of scan.batches(ids, dates, enough)) batches.push(batch);
     return batches;
   }
 
@@ -63,13 +68,48 @@ describe('SweepScan', () => {
     expect(scanned.map((s) => s.usage)).toEqual([1_000_000_012, 7, 0]);
   });
 
-  it('sums the window of a long usage history (read date by date) like UsageStore', async () => {
+  it('stops summing at `enough`, newest week first, and sums exactly below it', async () => {
+    const now = new Date();
+    const dates = usageWindowDates(now, 30);
+    const [busy, lateBusy, quiet, lastWeekOnly] = [
+      registration(),
+      registration(),
+      registration(),
+      registration(),
+    ];
+    for (const body of [busy, lateBusy, quiet, lastWeekOnly]) await register(svc.api, body);
+    const daily = (id: string, perDay: (i: number) => number) =>
+      dates.map((date, i) => ({ connectorId: id, date, activeConnections: perDay(i), syncs: 1 }));
+    await svc.services.usage.upsert([
+      // 10 a day: 70 in the newest week, 300 in the window
+      ...daily(busy.id, () => 10),
+      // nothing in the newest week, 100 on the window's first day
+      ...daily(lateBusy.id, (i) => (i === 0 ? 100 : 0)),
+      // 1 a day: 30 in the window
+      ...daily(quiet.id, () => 1),
+      // 49 in the newest week's first day (dates[23]), 1 the day before it
+      ...daily(lastWeekOnly.id, (i) => (i === 23 ? 49 : i === 22 ? 1 : 0)),
+    ]);
+    const ids = [busy.id, lateBusy.id, quiet.id, lastWeekOnly.id];
+
+    const exact = (await scanAll(ids, dates)).flat().map((s) => s.usage);
+    expect(exact).toEqual([300, 100, 30, 50]);
+    const stopped = (await scanAll(ids, dates, 50)).flat().map((s) => s.usage);
+    // busy stops after its newest week (70, not 300); the others need their older days, and
+    // quiet's total stays exact under the threshold
+    expect(stopped).toEqual([70, 100, 30, 50]);
+    // what the policy decides (usage < 50) is the same either way
+    expect(stopped.map((u) => u < 50)).toEqual(exact.map((u) => u < 50));
+    // at 0 nothing is under the threshold: the newest week is read and no more
+    expect((await scanAll(ids, dates, 0)).flat().map((s) => s.usage)).toEqual([70, 0, 7, 49]);
+  });
+
+  it('sums the window of a long usage history like UsageStore', async () => {
     const now = new Date();
     const dates = usageWindowDates(now, 30);
     const [long, short] = [registration(), registration()];
     for (const body of [long, short]) await register(svc.api, body);
-    // 100 days up to today for one connector (more than twice the window: looked up date by date),
-    // exactly twice the window for the other (read whole, the window's days picked)
+    // 100 days up to today for one connector, 60 for the other: only the window's days count
     const history = (id: string, days: number) =>
       usageWindowDates(now, days).map((date, i) => ({
         connectorId: id,
