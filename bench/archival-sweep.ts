@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { MACHINE_VERSION } from '../machines/connector-machine.js';
 import { emptyAirbyteFields } from '../machines/connector-types.js';
 import { usageWindowDates } from '../machines/archival-policy.js';
@@ -11,7 +8,6 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startRedisServer } from '../src/redis/redis-server.js';
 import type { ConnectorRecord } from '../src/store/records.js';
-import { track } from './service-under-test.js';
 
 export interface SweepBenchResult {
   connectors: number;
@@ -175,21 +171,4 @@ export async function measureArchivalSweep({
     await s.close();
     await redis.stop();
   }
-}
-
-/**
- * measureArchivalSweep in a process of its own (`node --import tsx`), so that its peak RSS is the
- * sweep's (with its seeding and the bench's modules), not also what the figures measured before it
- * left in the bench process.
- */
-export async function measureArchivalSweepAlone(): Promise<SweepBenchResult> {
-  const entry = fileURLToPath(new URL('./archival-sweep-process.ts', import.meta.url));
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['ignore', 'pipe', 'inherit'] }),
-  );
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`the sweep's process exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').pop()!) as SweepBenchResult;
 }

@@ -1,25 +1,27 @@
 import { cpus, totalmem } from 'node:os';
-import { measureAirbyteImport } from './airbyte-import.js';
-import { BUDGET_LOAD, measureApiBudget } from './api-budget.js';
-import { API_LOAD, measureApiThroughput } from './api-throughput.js';
-import { measureArchivalSweepAlone } from './archival-sweep.js';
-import { CATALOG_LOAD, measureCatalogRead } from './catalog-read.js';
+import type { ImportBenchResult } from './airbyte-import.js';
+import { BUDGET_LOAD, type BudgetStep } from './api-budget.js';
+import { API_LOAD, type ThroughputResult } from './api-throughput.js';
+import type { SweepBenchResult } from './archival-sweep.js';
+import { CATALOG_LOAD, type CatalogReadResult } from './catalog-read.js';
 import type { LoadResult } from './load.js';
 import {
   LATENCY_LOAD,
-  measureNotificationLatency,
   STALL_THRESHOLD_MS,
+  type LatencyResult,
   type RoundStalls,
 } from './notification-latency.js';
+import { measureInOwnProcess } from './own-process.js';
 import { cpuTotal, type ProcessesCpu } from './process-cpu.js';
 import { SERVICE_NODE_FLAGS } from '../src/service-node-flags.js';
-import { measureScaling } from './scaling.js';
+import type { ScaleStep } from './scaling.js';
 import { BENCH_APPENDFSYNC, buildService } from './service-under-test.js';
 
 /**
  * `npm run bench [-- api|latency|sweep|import|catalog|scale|budget ...]`: builds the service,
- * measures each figure and, in the same run, its ceiling, then prints one table (issue 13). Without
- * arguments: everything but `scale` and `budget`. Not a test.
+ * measures each figure and, in the same run, its ceiling, each figure in a bench process of its
+ * own (./own-process.ts), then prints one table (issue 13). Without arguments: everything but
+ * `scale` and `budget`. Not a test.
  */
 
 interface Row {
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
   if (want('api')) {
     console.log('measuring: API throughput and its ceiling…');
     try {
-      const r = await measureApiThroughput();
+      const r = await measureInOwnProcess<ThroughputResult>('api');
       const ratio = r.service.perSecond / r.ceiling.perSecond;
       const p99 = r.service.p99Ms / r.ceiling.p99Ms;
       rows.push(
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
   if (want('latency')) {
     console.log('measuring: notification latency and its ceiling…');
     try {
-      const r = await measureNotificationLatency();
+      const r = await measureInOwnProcess<LatencyResult>('latency');
       const p50 = r.service.p50Ms / r.ceiling.p50Ms;
       const p99 = r.service.p99Ms / r.ceiling.p99Ms;
       rows.push(
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
   if (want('sweep')) {
     console.log('measuring: archival sweep…');
     try {
-      const r = await measureArchivalSweepAlone();
+      const r = await measureInOwnProcess<SweepBenchResult>('sweep');
       rows.push({
         figure: `sweep, ${r.connectors / 1000}k connectors × ${r.usageDays} days`,
         service: `${f1(r.sweepSeconds)} s, ${f0(r.peakRssMb)} MB peak RSS`,
@@ -200,7 +202,7 @@ async function main(): Promise<void> {
   if (want('import')) {
     console.log('measuring: Airbyte import…');
     try {
-      const r = await measureAirbyteImport();
+      const r = await measureInOwnProcess<ImportBenchResult>('import');
       rows.push({
         figure: `Airbyte import, ${r.documents} metadata.yaml (${f1(r.bodyMb)} MB)`,
         service: `create ${f2(r.createSeconds)} s, unchanged ${f2(r.unchangedSeconds)} s, apply ${f2(r.applySeconds)} s`,
@@ -221,7 +223,7 @@ async function main(): Promise<void> {
   if (want('catalog')) {
     console.log('measuring: catalog GET and its ceiling…');
     try {
-      const r = await measureCatalogRead();
+      const r = await measureInOwnProcess<CatalogReadResult>('catalog');
       const full = r.service.full.perSecond / r.ceiling.full.perSecond;
       const nm = r.service.notModified.perSecond / r.ceiling.notModified.perSecond;
       rows.push(
@@ -257,7 +259,7 @@ async function main(): Promise<void> {
   if (want('scale')) {
     console.log('measuring: scaling with worker processes…');
     try {
-      const steps = await measureScaling();
+      const steps = await measureInOwnProcess<ScaleStep[]>('scale');
       details.push(
         `scale (${API_LOAD.connectors} connectors, ${API_LOAD.clients} clients, PUBLISH_RELEASE, one webhook subscription; one Redis):`,
         '',
@@ -277,7 +279,7 @@ async function main(): Promise<void> {
   if (want('budget')) {
     console.log("measuring: the API figure's CPU budget…");
     try {
-      const steps = await measureApiBudget();
+      const steps = await measureInOwnProcess<BudgetStep[]>('budget');
       const plain = steps.find((s) => s.extraUs === 0)?.load.perSecond ?? Number.NaN;
       details.push(
         `budget: the api figure's ceiling with a busy loop of a fixed CPU time per request on top, the api figure's load, ${BUDGET_LOAD.rounds} alternating rounds, ${BUDGET_LOAD.events} events each; CPU per request from /proc:`,
