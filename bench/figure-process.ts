@@ -15,6 +15,10 @@ const MEASURE: Record<FigureName, () => Promise<unknown>> = {
   budget: async () => (await import('./api-budget.js')).measureApiBudget(),
 };
 
+// The parent bench is gone (however it ended): exit, which stops every process this one started
+// (./service-under-test.ts kills them on exit).
+process.on('disconnect', () => process.exit(1));
+
 const figure = process.argv[2] as FigureName;
 const measure = MEASURE[figure];
 if (!measure || !process.send)

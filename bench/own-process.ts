@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { track } from './service-under-test.js';
 
 export type FigureName = 'api' | 'latency' | 'sweep' | 'import' | 'catalog' | 'scale' | 'budget';
 
@@ -14,11 +13,11 @@ export type FigureName = 'api' | 'latency' | 'sweep' | 'import' | 'catalog' | 's
  */
 export async function measureInOwnProcess<T>(figure: FigureName): Promise<T> {
   const entry = fileURLToPath(new URL('./figure-process.ts', import.meta.url));
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', entry, figure], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-  );
+  // Not killed with the bench's other processes: when this process ends, the IPC channel closes
+  // and the child exits on its own, stopping the service and Redis servers it started.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, figure], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let result: { value: T } | null = null;
   child.on('message', (value: T) => (result = { value }));
   const [code] = (await once(child, 'exit')) as [number | null];
