@@ -18,12 +18,11 @@ export async function measureInOwnProcess<T>(figure: FigureName): Promise<T> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, figure], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let result: { value: T } | null = null;
-  child.on('message', (value: T) => (result = { value }));
+  const results: T[] = [];
+  child.on('message', (value: T) => results.push(value));
   const [code] = (await once(child, 'exit')) as [number | null];
-  const received = result as { value: T } | null;
-  if (code !== 0 || !received) {
+  if (code !== 0 || results.length !== 1) {
     throw new Error(`the ${figure} figure's process exited with ${code}`);
   }
-  return received.value;
+  return results[0]!;
 }
