@@ -24,6 +24,20 @@ export interface RoundStalls {
   eventLoopMaxMs: number | null;
   /** the target's Redis: each latency-monitor event over its threshold in the round, slowest first */
   redis: [event: string, maxMs: number][];
+  /** where the slowest webhook's time went (the service only; null: its job was not found) */
+  slowestStages?: Stages | null;
+}
+
+/**
+ * The stages of one event's webhook, from the service's own records (ms): the API's answer, then
+ * the relay's adding its delivery job (the job's `timestamp`), the worker's taking it
+ * (`processedOn`) and the POST's arrival at the receiver. Wall clocks of two processes on one host.
+ */
+export interface Stages {
+  answerMs: number;
+  toJobMs: number;
+  toWorkerMs: number;
+  toArrivalMs: number;
 }
 
 export interface LatencyResult {
@@ -90,7 +104,7 @@ async function startReceiver() {
   };
 }
 
-type Sample = { latency: number; answer: number };
+type Sample = { latency: number; answer: number; key: string; acceptedAt: number };
 
 function figures(samples: Sample[]): LatencyFigures {
   const latencies = samples.map((s) => s.latency).sort((a, b) => a - b);
@@ -115,6 +129,8 @@ interface LatencyTarget {
   redisUrl: string;
   /** the longest event-loop delay of its process since the last call (the service only) */
   eventLoopMaxMs?: () => Promise<number | null>;
+  /** when each key's delivery job was added and taken, by its worker's clock (the service only) */
+  jobTimes?: () => Promise<Map<string, { addedAt: number; takenAt: number }>>;
 }
 
 export type TargetName = 'service' | 'ceiling' | 'outboxHop';
@@ -164,12 +180,14 @@ export async function measureNotificationLatency({
       const at = performance.now();
       const key = await targets[name].send(i);
       const accepted = performance.now();
+      const acceptedAt = Date.now();
       const latency = Math.max(0, (await receiver.arrival(key)) - accepted);
-      return { latency, answer: accepted - at };
+      return { latency, answer: accepted - at, key, acceptedAt };
     };
     for (const name of names) await paced(warmup, perSecond, () => one(name));
     const samples = new Map<TargetName, Sample[]>(names.map((n) => [n, []]));
     const stalls = new Map<TargetName, RoundStalls[]>(names.map((n) => [n, []]));
+    const slowestOf = new Map<TargetName, Sample[]>(names.map((n) => [n, []]));
     const perRound = Math.ceil(events / rounds);
     for (let round = 0; round < rounds; round += 1) {
       for (const name of names) {
@@ -178,13 +196,28 @@ export async function measureNotificationLatency({
         await targets[name].eventLoopMaxMs?.();
         const measured = await paced(perRound, perSecond, () => one(name));
         samples.get(name)!.push(...measured);
+        const slowest = measured.reduce((a, b) => (b.latency > a.latency ? b : a));
         stalls.get(name)!.push({
-          slowestMs: Math.max(...measured.map((m) => m.latency)),
+          slowestMs: slowest.latency,
           eventLoopMaxMs: (await targets[name].eventLoopMaxMs?.()) ?? null,
           redis: await monitor.worst(),
+          ...(targets[name].jobTimes ? { slowestStages: null } : {}),
         });
+        slowestOf.get(name)!.push(slowest);
       }
     }
+    const jobTimes = await targets.service.jobTimes?.();
+    stalls.get('service')!.forEach((round, i) => {
+      const s = slowestOf.get('service')![i]!;
+      const job = jobTimes?.get(s.key);
+      if (!job) return;
+      round.slowestStages = {
+        answerMs: s.answer,
+        toJobMs: job.addedAt - s.acceptedAt,
+        toWorkerMs: job.takenAt - job.addedAt,
+        toArrivalMs: s.acceptedAt + s.latency - job.takenAt,
+      };
+    });
     return {
       perSecond,
       service: figures(samples.get('service')!),
@@ -231,10 +264,49 @@ async function serviceTarget(receiver: Receiver, connectors: number): Promise<La
       stop: () => sut.stop(),
       redisUrl: sut.redis.url,
       eventLoopMaxMs: () => eventLoopLagMaxMs(sut.base),
+      jobTimes: () => deliveryJobTimes(sut.redis.url),
     };
   } catch (err) {
     await sut.stop();
     throw err;
+  }
+}
+
+/**
+ * Every delivery job kept in the service's Redis, by the key the receiver sees
+ * (`<connectorId>@<dockerImageTag>` of its body): when it was added and when a worker took it.
+ */
+async function deliveryJobTimes(
+  redisUrl: string,
+): Promise<Map<string, { addedAt: number; takenAt: number }>> {
+  const redis = new Redis(redisUrl);
+  try {
+    const times = new Map<string, { addedAt: number; takenAt: number }>();
+    const jobKeys: string[] = [];
+    for await (const batch of redis.scanStream({ match: '*:deliveries:*', count: 1000 })) {
+      jobKeys.push(...(batch as string[]));
+    }
+    for (const key of jobKeys) {
+      if ((await redis.type(key)) !== 'hash') continue;
+      const [data, timestamp, processedOn] = await redis.hmget(
+        key,
+        'data',
+        'timestamp',
+        'processedOn',
+      );
+      if (!data || !timestamp || !processedOn) continue;
+      const body = JSON.parse((JSON.parse(data) as { body: string }).body) as {
+        connectorId?: string;
+        data?: { dockerImageTag?: string };
+      };
+      times.set(`${body.connectorId}@${body.data?.dockerImageTag}`, {
+        addedAt: Number(timestamp),
+        takenAt: Number(processedOn),
+      });
+    }
+    return times;
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -46,7 +46,10 @@ const load = (r: LoadResult, unit: string) =>
 /** One latency round: its slowest webhook, the event loop's longest delay, Redis's slow events. */
 const roundLine = (r: RoundStalls) =>
   [
-    `${f1(r.slowestMs)} ms`,
+    `${f1(r.slowestMs)} ms` +
+      (r.slowestStages
+        ? ` (answer ${f1(r.slowestStages.answerMs)}, to its job ${f0(r.slowestStages.toJobMs)}, to a worker ${f0(r.slowestStages.toWorkerMs)}, to the receiver ${f0(r.slowestStages.toArrivalMs)} ms)`
+        : ''),
     ...(r.eventLoopMaxMs === null ? [] : [`loop ${f1(r.eventLoopMaxMs)} ms`]),
     r.redis.length === 0
       ? 'Redis none'
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
         `latency, the same hop behind an outbox (one script commits a key and an outbox entry → bench/outbox-hop-worker.ts relays it to BullMQ → POST): ${fig(r.outboxHop)}; ` +
           `${f2(r.outboxHop.p50Ms / r.ceiling.p50Ms)}× the raw hop at p50, ${f2(r.outboxHop.p99Ms / r.ceiling.p99Ms)}× at p99; ` +
           `the service is ${f2(r.service.p50Ms / r.outboxHop.p50Ms)}× and ${f2(r.service.p99Ms / r.outboxHop.p99Ms)}× this hop`,
-        `latency, each measured round: its slowest webhook; the service's longest event-loop delay (prom-client); its Redis's latency monitor, events over ${STALL_THRESHOLD_MS} ms: ` +
+        `latency, each measured round: its slowest webhook (the service's: where its time went, by the clocks of the bench and the service); the service's longest event-loop delay (prom-client); its Redis's latency monitor, events over ${STALL_THRESHOLD_MS} ms: ` +
           (['service', 'ceiling', 'outboxHop'] as const)
             .map((name) => `${name} ${r.rounds[name].map(roundLine).join(' | ')}`)
             .join('; '),
