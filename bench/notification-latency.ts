@@ -187,7 +187,8 @@ export async function measureNotificationLatency({
     for (const name of names) await paced(warmup, perSecond, () => one(name));
     const samples = new Map<TargetName, Sample[]>(names.map((n) => [n, []]));
     const stalls = new Map<TargetName, RoundStalls[]>(names.map((n) => [n, []]));
-    const slowestOf = new Map<TargetName, Sample[]>(names.map((n) => [n, []]));
+    /** the service's slowest event of each round, whose stages are read after the rounds */
+    const serviceSlowest: Sample[] = [];
     const perRound = Math.ceil(events / rounds);
     for (let round = 0; round < rounds; round += 1) {
       for (const name of names) {
@@ -201,22 +202,22 @@ export async function measureNotificationLatency({
           slowestMs: slowest.latency,
           eventLoopMaxMs: (await targets[name].eventLoopMaxMs?.()) ?? null,
           redis: await monitor.worst(),
-          ...(targets[name].jobTimes ? { slowestStages: null } : {}),
         });
-        slowestOf.get(name)!.push(slowest);
+        if (name === 'service') serviceSlowest.push(slowest);
       }
     }
     const jobTimes = await targets.service.jobTimes?.();
     stalls.get('service')!.forEach((round, i) => {
-      const s = slowestOf.get('service')![i]!;
+      const s = serviceSlowest[i]!;
       const job = jobTimes?.get(s.key);
-      if (!job) return;
-      round.slowestStages = {
-        answerMs: s.answer,
-        toJobMs: job.addedAt - s.acceptedAt,
-        toWorkerMs: job.takenAt - job.addedAt,
-        toArrivalMs: s.acceptedAt + s.latency - job.takenAt,
-      };
+      round.slowestStages = job
+        ? {
+            answerMs: s.answer,
+            toJobMs: job.addedAt - s.acceptedAt,
+            toWorkerMs: job.takenAt - job.addedAt,
+            toArrivalMs: s.acceptedAt + s.latency - job.takenAt,
+          }
+        : null;
     });
     return {
       perSecond,
@@ -281,20 +282,17 @@ async function deliveryJobTimes(
 ): Promise<Map<string, { addedAt: number; takenAt: number }>> {
   const redis = new Redis(redisUrl);
   try {
-    const times = new Map<string, { addedAt: number; takenAt: number }>();
     const jobKeys: string[] = [];
     for await (const batch of redis.scanStream({ match: '*:deliveries:*', count: 1000 })) {
       jobKeys.push(...(batch as string[]));
     }
-    for (const key of jobKeys) {
-      if ((await redis.type(key)) !== 'hash') continue;
-      const [data, timestamp, processedOn] = await redis.hmget(
-        key,
-        'data',
-        'timestamp',
-        'processedOn',
-      );
-      if (!data || !timestamp || !processedOn) continue;
+    // One round trip for all; the queue's own keys (lists, sorted sets, streams) answer WRONGTYPE.
+    const pipeline = redis.pipeline();
+    for (const key of jobKeys) pipeline.hmget(key, 'data', 'timestamp', 'processedOn');
+    const times = new Map<string, { addedAt: number; takenAt: number }>();
+    for (const [err, fields] of (await pipeline.exec()) ?? []) {
+      const [data, timestamp, processedOn] = (fields ?? []) as (string | null)[];
+      if (err || !data || !timestamp || !processedOn) continue;
       const body = JSON.parse((JSON.parse(data) as { body: string }).body) as {
         connectorId?: string;
         data?: { dockerImageTag?: string };

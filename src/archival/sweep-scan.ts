@@ -42,8 +42,9 @@ export interface ScannedConnector {
  * the totals computed inside Redis (one number per connector crosses the wire instead of a value
  * per day). A total is summed only as far as the policy needs: the archival threshold decides
  * `usage < threshold`, and a connector in use passes it in its latest days, so Redis stops there
- * (half the sweep's Redis time over 100,000 connectors in use, `npm run bench -- sweep`). Yields one batch at a time and keeps READS_AHEAD reads in flight while the caller
- * judges it, so at most READS_AHEAD + 1 batches (4,000 connectors) are ever held in memory.
+ * (half the sweep's Redis time over 100,000 connectors in use, `npm run bench -- sweep`). Yields
+ * one batch at a time and keeps READS_AHEAD reads in flight while the caller judges it, so at most
+ * READS_AHEAD + 1 batches (4,000 connectors) are ever held in memory.
  */
 export class SweepScan {
   constructor(
@@ -60,12 +61,13 @@ export class SweepScan {
     dates: readonly string[],
     enough: number,
   ): AsyncGenerator<ScannedConnector[]> {
+    const args = [String(enough), ...dates];
     let next = 0;
     const read = (): Promise<ScannedConnector[]> | null => {
       if (next >= ids.length) return null;
       const batch = ids.slice(next, next + ROUND_TRIP_BATCH);
       next += batch.length;
-      const reading = this.read(batch, [String(enough), ...dates]);
+      const reading = this.read(batch, args);
       // Awaited below; this only keeps a failure from counting as unhandled if the caller stops.
       reading.catch(() => undefined);
       return reading;
