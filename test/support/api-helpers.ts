@@ -128,6 +128,31 @@ export async function waitForCatalog(
   await waitFor(async () => check(await catalogEntry(api, id)), { timeoutMs: 10_000, what });
 }
 
+/**
+ * Waits until the catalog has caught up (it follows a change within its flush window): it lists
+ * exactly the community and certified connectors, each at its current version.
+ */
+export async function waitForCatalogCaughtUp(api: ApiClient): Promise<void> {
+  await waitFor(
+    async () => {
+      const connectors = (await api.get('/v1/connectors?limit=500')).body.items as {
+        id: string;
+        supportLevel: string;
+        version: number;
+      }[];
+      const listed = connectors
+        .filter((c) => c.supportLevel === 'community' || c.supportLevel === 'certified')
+        .map((c) => `${c.id}@${c.version}`)
+        .sort();
+      const catalog = ((await catalogDoc(api)).connectors as { id: string; version: number }[])
+        .map((c) => `${c.id}@${c.version}`)
+        .sort();
+      return JSON.stringify(catalog) === JSON.stringify(listed);
+    },
+    { timeoutMs: 10_000, what: 'the catalog to list every connector as it is now' },
+  );
+}
+
 /** Creates a webhook subscription (asserting the 201); returns its id. */
 export async function subscribe(
   api: ApiClient,

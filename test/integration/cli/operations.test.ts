@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitForCatalogCaughtUp } from '../../support/api-helpers.js';
 import { registration, waitFor } from '../../support/harness.js';
 import { WebhookReceiver } from '../notifications/webhook-receiver.js';
 import { runCli, useCliSetup } from './run-cli.js';
@@ -174,6 +175,8 @@ describe('lifecycle operations', { timeout: 180_000 }, () => {
 
   it('export registry --out writes GET /v1/catalog/registry.json', async () => {
     const out = join(cli.dir, 'registry.json');
+    // the connectors the tests above registered may still be on their way into the catalog
+    await waitForCatalogCaughtUp(cli.svc.api);
     const res = await runCli(['export', 'registry', '--out', out], cli.env);
     expect(res.code).toBe(0);
     const api = (await cli.svc.api.get('/v1/catalog/registry.json')).body;
