@@ -8,21 +8,42 @@ import { parseCatalogEntry, toCatalogEntry } from './catalog-entry.js';
 /** The catalog as kept in Redis; the routes add the support levels (SPEC §11). */
 export type CatalogDocument = Omit<CatalogResponse, 'supportLevels'>;
 
+/** How long a loaded catalog document is served before a newer catalog version is loaded. */
+export const CATALOG_RELOAD_AFTER_MS = 100;
+
+export interface CatalogServiceOptions {
+  /** default CATALOG_RELOAD_AFTER_MS */
+  reloadAfterMs?: number;
+  /** the clock of that interval (ms) */
+  now?: () => number;
+}
+
 /**
- * The public catalog, kept in Redis as one entry per listed connector plus a version counter. The
- * catalog worker refreshes a connector's entry from its current snapshot (idempotent: an older
- * connector version never overwrites a newer one); readers get a document cached per version.
+ * The public catalog, kept in Redis as one entry per listed connector plus a version counter. A
+ * commit writes its connector's entry in the same step (src/store/lua/commit-event.lua); the
+ * catalog worker refreshes entries from their current snapshots for outbox entries written by an
+ * earlier release, and on request (idempotent: an older connector version never overwrites a
+ * newer one). Readers get a document cached per version, loaded again at most every
+ * `reloadAfterMs`: while events flow the version moves with every commit, and each load reads
+ * every entry.
  */
 export class CatalogService {
   private cached: CatalogDocument | null = null;
+  private loadedAt = Number.NEGATIVE_INFINITY;
   private versionRead: Promise<number> | null = null;
   private loading: Promise<CatalogDocument> | null = null;
+  private readonly reloadAfterMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly store: ConnectorStore,
-  ) {}
+    options: CatalogServiceOptions = {},
+  ) {
+    this.reloadAfterMs = options.reloadAfterMs ?? CATALOG_RELOAD_AFTER_MS;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   /**
    * Brings the catalog entries of these connectors up to date: one pipelined read of their
@@ -75,7 +96,8 @@ export class CatalogService {
   /**
    * The catalog document, cached per catalog version: one small read (the version) when nothing
    * changed, none when the caller read it already (`knownVersion`: the API's admission check reads
-   * it in its round trip). Concurrent readers share one version read and one load of a new version.
+   * it in its round trip). A newer version is loaded once the cached document is `reloadAfterMs`
+   * old. Concurrent readers share one version read and one load of a new version.
    */
   async document(knownVersion?: number): Promise<CatalogDocument> {
     let version = knownVersion;
@@ -84,7 +106,13 @@ export class CatalogService {
       version = await this.versionRead;
     }
     for (;;) {
-      if (this.cached?.catalogVersion === version) return this.cached;
+      const cached = this.cached;
+      if (
+        cached &&
+        (cached.catalogVersion >= version || this.now() - this.loadedAt < this.reloadAfterMs)
+      ) {
+        return cached;
+      }
       this.loading ??= this.load().finally(() => (this.loading = null));
       const doc = await this.loading;
       // A load that started before `version` was read may have read an older catalog: load again.
@@ -93,6 +121,7 @@ export class CatalogService {
   }
 
   private async load(): Promise<CatalogDocument> {
+    const startedAt = this.now();
     const reply = await this.redis
       .multi()
       .hmget(this.keys.catalogMeta(), 'version', 'generatedAt')
@@ -109,7 +138,10 @@ export class CatalogService {
         .map(parseCatalogEntry)
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     };
-    this.cached = doc;
+    if (!this.cached || doc.catalogVersion >= this.cached.catalogVersion) {
+      this.cached = doc;
+      this.loadedAt = startedAt;
+    }
     return doc;
   }
 }

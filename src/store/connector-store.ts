@@ -7,6 +7,7 @@ import {
   LifecycleError,
   NotFoundError,
 } from '../errors.js';
+import { toCatalogEntry } from '../catalog/catalog-entry.js';
 import { Keys } from './keys.js';
 import type {
   AcceptanceRunRecord,
@@ -103,6 +104,10 @@ export class ConnectorStore {
     const prev = input.previous ? splitState(input.previous.state) : next;
     const version = input.expectedVersion + 1;
     const history: HistoryEntry = { ...input.history, version };
+    // The catalog effect is the commit's own write (the script's catalog entry); the other effects
+    // go to the outbox.
+    const catalog = input.outbox.some((entry) => entry.effect.kind === 'catalog');
+    const catalogEntry = catalog ? toCatalogEntry({ ...input.next, version }) : null;
     const args: (string | number)[] = [
       input.expectedVersion,
       id,
@@ -110,7 +115,11 @@ export class ConnectorStore {
       JSON.stringify(history),
       input.runs.length,
       ...input.runs.flatMap((run) => [run.id, JSON.stringify(run)]),
-      ...input.outbox.map((entry) => JSON.stringify({ ...entry, version })),
+      catalog ? input.history.at : '',
+      catalogEntry ? JSON.stringify(catalogEntry) : '',
+      ...input.outbox
+        .filter((entry) => entry.effect.kind !== 'catalog')
+        .map((entry) => JSON.stringify({ ...entry, version })),
       input.guard?.value ?? '',
     ];
     const keys = [
@@ -128,6 +137,8 @@ export class ConnectorStore {
       k.byState(input.next.state),
       k.definitionIds(),
       k.subscriptionsVersion(),
+      k.catalogEntries(),
+      k.catalogMeta(),
       // the guard stays the last key (and its value the last argument)
       input.guard?.key ?? k.usageStamp(id),
     ];

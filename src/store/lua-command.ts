@@ -4,7 +4,8 @@ import { toError } from '../errors.js';
 
 /**
  * The Lua scripts live as files in ./lua/ (the build copies them next to the compiled code, see
- * `npm run build`), read once when their command is declared.
+ * `npm run build`), read once when their command is declared. A script may include others (their
+ * local functions), which go before its own source.
  */
 const LUA_DIR = new URL('./lua/', import.meta.url);
 
@@ -24,9 +25,14 @@ export class LuaCommand {
   readonly source: string;
   private readonly definedOn = new WeakSet<Redis>();
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    { include = [] }: { include?: string[] } = {},
+  ) {
     this.command = `lifecycle-${name}`.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
-    this.source = readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8');
+    this.source = [...include, name]
+      .map((file) => readFileSync(new URL(`${file}.lua`, LUA_DIR), 'utf8'))
+      .join('\n');
   }
 
   async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {

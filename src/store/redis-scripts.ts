@@ -7,16 +7,20 @@ import { LuaCommand } from './lua-command.js';
 
 /**
  * Commits one event of one connector: compare-and-set on `version`, the new snapshot, the history
- * entry, index moves, acceptance-run records and the outbox entries of its side effects.
+ * entry, index moves, acceptance-run records, the connector's public catalog entry (when the
+ * machine asked for a catalog effect: written here, with the rule of UPSERT_CATALOG_ENTRIES, so
+ * the catalog moves in the same step as the connector) and the outbox entries of its other side
+ * effects.
  *
  * KEYS: 1 connector hash, 2 history list, 3 outbox stream, 4 all-connectors index,
  *       5 old level index, 6 old status index, 7 new level index, 8 new status index,
  *       9 type index, 10 runs hash, 11 old state index, 12 new state index,
  *       13 definition ids hash (definitionId → connector id), 14 the subscriptions' version,
- *       LAST (15): the guard key
+ *       15 catalog entries hash, 16 catalog meta hash, LAST (17): the guard key
  * ARGV: 1 expected version (0 = create), 2 connector id, 3 snapshot JSON, 4 history entry JSON,
- *       5 number of runs R, then R pairs (runId, run JSON), then outbox entry JSONs,
- *       LAST: the guard value ('' = no guard)
+ *       5 number of runs R, then R pairs (runId, run JSON), then the catalog's time ('' = no
+ *       catalog effect) and the connector's catalog entry JSON ('' = not listed), then outbox
+ *       entry JSONs, LAST: the guard value ('' = no guard)
  * The guard is always the last key and the last argument, whatever comes before them: the commit
  * happens only if the guard key still holds the guard value (a missing key reads '0'). The archival
  * sweep uses it with the connector's usage stamp (SPEC §10).
@@ -26,7 +30,7 @@ import { LuaCommand } from './lua-command.js';
  * reason 'definition' carries the id of the connector that holds the definitionId instead of a
  * version.
  */
-export const COMMIT_EVENT = new LuaCommand('commit-event');
+export const COMMIT_EVENT = new LuaCommand('commit-event', { include: ['catalog-entry-upsert'] });
 
 /**
  * Updates connectors' entries in the public catalog, each only if it is newer than the stored one,
@@ -35,7 +39,9 @@ export const COMMIT_EVENT = new LuaCommand('commit-event');
  * ARGV: 1 now ISO, then per connector: its id, its version, its entry JSON ('' = remove)
  * Returns the catalog version after the call.
  */
-export const UPSERT_CATALOG_ENTRIES = new LuaCommand('upsert-catalog-entries');
+export const UPSERT_CATALOG_ENTRIES = new LuaCommand('upsert-catalog-entries', {
+  include: ['catalog-entry-upsert'],
+});
 
 /**
  * Saves an acceptance-run record unless the stored one is final: once a run has an outcome, that

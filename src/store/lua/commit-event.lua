@@ -1,4 +1,5 @@
 -- commit-event: see COMMIT_EVENT in src/store/redis-scripts.ts
+-- (upsertCatalogEntry and catalogChanged come from catalog-entry-upsert.lua)
 local expected = tonumber(ARGV[1])
 local current = redis.call('HGET', KEYS[1], 'version')
 local definitionId = nil
@@ -40,6 +41,12 @@ local i = 6
 for _ = 1, runs do
   redis.call('HSETNX', KEYS[10], ARGV[i], ARGV[i + 1])
   i = i + 2
+end
+-- The catalog effect is carried out here, in the same step as the change it reflects.
+local catalogAt, catalogEntry = ARGV[i], ARGV[i + 1]
+i = i + 2
+if catalogAt ~= '' and upsertCatalogEntry(KEYS[15], KEYS[16], id, version, catalogEntry) then
+  catalogChanged(KEYS[16], catalogAt)
 end
 -- Each entry carries the subscriptions' version at this commit: the relay's subscription index
 -- is current for it when it has seen that version.

@@ -39,30 +39,25 @@ describe('outbox relay', () => {
       (await api.api.event(body.id, { type: 'DEPRECATE', reason: 'x', noticeDays: 1 })).status,
     ).toBe(200);
     const redis = api.services.redis;
-    expect(await redis.xlen(api.services.keys.outbox())).toBeGreaterThanOrEqual(4);
-    expect((await api.api.get('/v1/catalog')).body.catalogVersion).toBe(0);
+    // 2 notifications and 1 timer; the catalog effects were the commits' own writes.
+    expect(await redis.xlen(api.services.keys.outbox())).toBe(3);
+    const catalog = (await api.api.get('/v1/catalog')).body;
+    expect(catalog.catalogVersion).toBe(2);
+    expect(catalog.connectors.map((c: { status: string }) => c.status)).toEqual(['deprecated']);
 
     // A worker process comes up on the same Redis and prefix.
     const worker = await start({ roles: ['worker'], prefix: api.prefix });
-    const catalog = await waitFor(
-      async () => {
-        const doc = (await api.api.get('/v1/catalog')).body;
-        return doc.connectors[0]?.status === 'deprecated' ? doc : undefined;
-      },
-      { what: 'catalog to show the deprecation' },
-    );
-    expect(catalog.connectors).toHaveLength(1);
     await waitFor(async () => (await redis.xlen(api.services.keys.outbox())) === 0, {
       what: 'outbox drained',
     });
 
-    // Each effect was carried out once: the 2 catalog refreshes as dirty marks that flush jobs
-    // took (none left), each of the 2 notifications as its delivery to the one subscription (no
-    // notification job), 1 timer.
+    // Each effect was carried out once: each of the 2 notifications as its delivery to the one
+    // subscription (no notification job), 1 timer; no catalog job.
     const queues = worker.services.queues;
     expect(await redis.scard(api.services.keys.catalogDirty())).toBe(0);
-    const catalogJobs = await queues.get('catalog').getJobs(['completed', 'active', 'wait']);
-    expect(catalogJobs.filter((j: Job) => j.name !== 'flush')).toEqual([]);
+    expect(await queues.get('catalog').getJobs(['completed', 'active', 'wait', 'delayed'])).toEqual(
+      [],
+    );
     expect(await queues.get('notifications').getJobs(['wait', 'active', 'completed'])).toEqual([]);
     const deliveries = await queues
       .get('deliveries')
@@ -83,9 +78,32 @@ describe('outbox relay', () => {
 
   it('takes over entries a crashed relay had read but not acknowledged, and adds each job once', async () => {
     const api = await start({ roles: ['api'] });
+    const sub = await api.api.post('/v1/subscriptions', {
+      url: 'https://hooks.example.com/lifecycle',
+      secret: 'outbox-relay-secret-0123',
+    });
+    expect(sub.status, sub.text).toBe(201);
     const body = registration();
     await api.api.post('/v1/connectors', body);
-    const outbox = api.services.keys.outbox();
+    const { redis, keys } = api.services;
+    const outbox = keys.outbox();
+    // Its commit wrote a notification to the outbox. A catalog effect too, as an earlier release
+    // did, which left the catalog entry to the relay.
+    await redis.del(keys.catalogEntries());
+    await redis.hdel(keys.catalogMeta(), `v:${body.id}`);
+    await redis.xadd(
+      outbox,
+      '*',
+      'effect',
+      JSON.stringify({
+        id: 'earlier-release-1',
+        connectorId: body.id,
+        eventId: 'earlier-release',
+        occurredAt: new Date().toISOString(),
+        effect: { kind: 'catalog' },
+        version: 1,
+      }),
+    );
 
     // A relay reads the entries, then dies before it adds the jobs or acknowledges them.
     const dead = new Redis(redisUrl());
@@ -115,17 +133,27 @@ describe('outbox relay', () => {
     });
     const pending = (await api.services.redis.xpending(outbox, 'relay')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
-    // The catalog refresh went to a flush job (kept only until done); no subscription: no other
-    // job. The catalog changed once.
+    // The catalog refresh went to a flush job (kept only until done), the notification to its
+    // one delivery. The catalog changed once more, listing the connector again.
     const all = [
       ...(await queues.get('catalog').getJobs(['completed', 'active', 'wait'])),
       ...(await queues.get('notifications').getJobs(['completed', 'active', 'wait'])),
-      ...(await queues.get('deliveries').getJobs(['completed', 'active', 'wait'])),
     ];
     expect(all.filter((j) => j.name !== 'flush')).toEqual([]);
-    await waitFor(async () => (await api.api.get('/v1/catalog')).body.catalogVersion === 1, {
-      what: 'catalog refreshed once',
-    });
+    const deliveries = await queues
+      .get('deliveries')
+      .getJobs(['wait', 'active', 'completed', 'delayed', 'failed']);
+    expect(deliveries.map((j: Job) => [j.data.type, j.data.subscriptionId])).toEqual([
+      ['connector.registered', sub.body.id],
+    ]);
+    const doc = await waitFor(
+      async () => {
+        const res = (await api.api.get('/v1/catalog')).body;
+        return res.catalogVersion === 2 ? res : undefined;
+      },
+      { what: 'catalog refreshed once' },
+    );
+    expect(doc.connectors.map((c: { id: string }) => c.id)).toEqual([body.id]);
   });
 
   it('re-adding an outbox entry that was already relayed does not run its job twice', async () => {
@@ -159,7 +187,10 @@ describe('outbox relay', () => {
     const body = registration();
     await svc.api.post('/v1/connectors', body);
     const { redis, keys, catalog } = svc.services;
-    // The connector was marked dirty; a flush job took it, then its process died.
+    // An earlier release left the catalog entry to the relay, which marked the connector dirty; a
+    // flush job took it, then its process died.
+    await redis.del(keys.catalogEntries());
+    await redis.hdel(keys.catalogMeta(), `v:${body.id}`);
     await redis.sadd(keys.catalogDirty(), body.id);
     await redis.eval(
       "return redis.call('SMOVE', KEYS[1], KEYS[2], ARGV[1])",
@@ -170,8 +201,14 @@ describe('outbox relay', () => {
     );
     expect((await svc.api.get('/v1/catalog')).body.connectors).toEqual([]);
     // Its retry (same job id) refreshes what it had taken.
-    expect(await catalog.flushDirty('flush-crashed')).toBe(1);
-    const doc = (await svc.api.get('/v1/catalog')).body as { connectors: { id: string }[] };
+    expect(await catalog.flushDirty('flush-crashed')).toBe(2);
+    const doc = await waitFor(
+      async () => {
+        const res = (await svc.api.get('/v1/catalog')).body;
+        return res.catalogVersion === 2 ? (res as { connectors: { id: string }[] }) : undefined;
+      },
+      { what: 'the refreshed catalog' },
+    );
     expect(doc.connectors.map((c) => c.id)).toEqual([body.id]);
     expect(await redis.exists(keys.catalogFlushing('flush-crashed'))).toBe(0);
   });
