@@ -6,6 +6,7 @@ import { CatalogService } from './catalog/catalog-service.js';
 import type { Config } from './config.js';
 import { JobQueues } from './jobs/job-queues.js';
 import { LifecycleService } from './lifecycle/lifecycle-service.js';
+import { SubscriptionIndex } from './notifications/subscription-index.js';
 import { SubscriptionStore } from './notifications/subscription-store.js';
 import { WebhookClient } from './notifications/webhook-client.js';
 import { WebhookTargetPolicy, type HostLookup } from './notifications/webhook-target-policy.js';
@@ -36,6 +37,16 @@ export interface AppServices {
   catalog: CatalogService;
   tokens: TokenStore;
   subscriptions: SubscriptionStore;
+  /**
+   * The subscriptions, kept in the process: the relay's fan-out, the deliveries' first attempts
+   * and the commits (which leave out the notifications no subscription wants) read them here
+   */
+  subscriptionIndex: SubscriptionIndex;
+  /**
+   * Subscribes the index to the subscriptions' change notices, once per process (a connection of
+   * its own, in subscriber mode); the roles that read the index call it when they start
+   */
+  watchSubscriptions(): Promise<void>;
   /** which webhook targets are allowed (SPEC §5) */
   webhookTargets: WebhookTargetPolicy;
   /** the HTTP client of deliveries, applying webhookTargets to the address connected to */
@@ -84,9 +95,18 @@ export function createServices(
   const redis = connect(failFast);
   const keys = new Keys(config.keyPrefix);
   const lifecycle = new ConnectorLifecycle(config.policy);
-  const store = new ConnectorStore(redis, config.keyPrefix, {
-    archiveSourceUrl: config.policy.archiveSourceUrl,
-  });
+  const subscriptions = new SubscriptionStore(
+    redis,
+    keys,
+    config.webhooks.maxSubscriptionsPerSubject,
+  );
+  const subscriptionIndex = new SubscriptionIndex(subscriptions);
+  const store = new ConnectorStore(
+    redis,
+    config.keyPrefix,
+    { archiveSourceUrl: config.policy.archiveSourceUrl },
+    subscriptionIndex,
+  );
   const queues = new JobQueues(connect(), keys.queuePrefix(), (err) =>
     logger.warn({ err: err.message }, 'queue connection error'),
   );
@@ -128,6 +148,18 @@ export function createServices(
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
   });
   const webhookClient = new WebhookClient(webhookTargets, config.webhooks.timeoutMs);
+  let watching: Promise<void> | undefined;
+  const watchSubscriptions = async () => {
+    const subscriber = connect({ lazyConnect: true });
+    const channel = keys.subscriptionsChanged();
+    if (!(await subscriptionIndex.watch(subscriber, channel))) {
+      subscriber.disconnect();
+      logger.warn(
+        { channel },
+        "Redis's ACL refuses SUBSCRIBE on the subscriptions' change channel: each first delivery attempt reads the subscriptions' version from Redis, and a commit finds out about a subscription change a second later at most (grant the channel, e.g. &<prefix>:*, to save that read)",
+      );
+    }
+  };
   return {
     config,
     logger,
@@ -140,7 +172,9 @@ export function createServices(
     service,
     catalog: new CatalogService(redis, keys, store),
     tokens: new TokenStore(redis, keys, config.adminToken),
-    subscriptions: new SubscriptionStore(redis, keys, config.webhooks.maxSubscriptionsPerSubject),
+    subscriptions,
+    subscriptionIndex,
+    watchSubscriptions: () => (watching ??= watchSubscriptions()),
     webhookTargets,
     webhookClient,
     usage,

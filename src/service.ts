@@ -102,6 +102,8 @@ export async function startService(
     for (const clash of clashes) {
       logger.warn(clash, 'connector shares its definitionId with another one (registered earlier)');
     }
+    // the commits leave out the notifications no subscription wants, as the index tells them
+    await services.watchSubscriptions();
     server = createAppServer(createApp(services), {
       requestTimeout: 30_000,
       headersTimeout: 10_000,

@@ -6,10 +6,8 @@ import { deliveryProcessor } from '../workers/delivery-worker.js';
 import { notificationProcessor } from '../workers/notification-worker.js';
 import { sweepProcessor } from '../workers/sweep-worker.js';
 import { timerProcessor } from '../workers/timer-worker.js';
-import type { Redis } from 'ioredis';
 import type { AppServices } from './app-services.js';
 import { catalogFlushJob, QUEUES, type QueueKey } from './jobs/job-catalog.js';
-import { SubscriptionIndex } from './notifications/subscription-index.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { batchJobs, needsSubscriptions } from './outbox/relay-batch.js';
 import { toError } from './errors.js';
@@ -32,17 +30,11 @@ export class WorkerRuntime {
   readonly relay: OutboxRelay;
   private readonly workers: Worker[] = [];
   private readonly shutdown = new AbortController();
-  /** the subscriptions, for the relay's fan-out and the deliveries' first attempts */
-  private readonly subscriptions: SubscriptionIndex;
-  /** the connection that tells `subscriptions` of every change */
-  private readonly subscriber: Redis;
 
   constructor(
     private readonly s: AppServices,
     private readonly options: WorkerRuntimeOptions,
   ) {
-    this.subscriptions = new SubscriptionIndex(s.subscriptions);
-    this.subscriber = s.connect({ lazyConnect: true });
     this.relay = new OutboxRelay(
       s.connect(),
       s.keys.outbox(),
@@ -63,7 +55,7 @@ export class WorkerRuntime {
           batchJobs(
             planned,
             needsSubscriptions(planned)
-              ? await this.subscriptions.current(subscriptionsVersion)
+              ? await s.subscriptionIndex.current(subscriptionsVersion)
               : [],
             s.config.webhooks,
           ),
@@ -76,14 +68,7 @@ export class WorkerRuntime {
 
   async start(): Promise<void> {
     const s = this.s;
-    const channel = s.keys.subscriptionsChanged();
-    if (!(await this.subscriptions.watch(this.subscriber, channel))) {
-      this.subscriber.disconnect();
-      s.logger.warn(
-        { channel },
-        "Redis's ACL refuses SUBSCRIBE on the subscriptions' change channel: each first delivery attempt reads the subscriptions' version from Redis (grant the channel, e.g. &<prefix>:*, to save that read)",
-      );
-    }
+    await s.watchSubscriptions();
     await this.relay.ensureGroup();
     this.relay.start();
     this.add('catalog', catalogProcessor(s.catalog), { concurrency: 8 });
@@ -128,7 +113,7 @@ export class WorkerRuntime {
       'deliveries',
       deliveryProcessor({
         subscriptions: s.subscriptions,
-        index: this.subscriptions,
+        index: s.subscriptionIndex,
         client: s.webhookClient,
         webhooks: s.config.webhooks,
       }),
@@ -191,6 +176,5 @@ export class WorkerRuntime {
     this.shutdown.abort();
     await this.relay.stop();
     await Promise.all(this.workers.map((w) => w.close()));
-    this.subscriber.disconnect();
   }
 }

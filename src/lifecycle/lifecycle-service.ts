@@ -26,7 +26,8 @@ import {
   PolicyViolationError,
   PreconditionFailedError,
 } from '../errors.js';
-import type { CommitGuard, CommitInput, ConnectorStore } from '../store/connector-store.js';
+import type { CommitGuard, CommitInput } from '../store/commit-call.js';
+import type { ConnectorStore } from '../store/connector-store.js';
 import { casBackoff, CAS_MAX_ATTEMPTS } from './cas-backoff.js';
 import { assertDockerRepositoryAllowed } from './docker-repository-policy.js';
 import { outboxEntries } from './outbox-entries.js';

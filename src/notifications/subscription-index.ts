@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { Subscription, SubscriptionStore } from './subscription-store.js';
+import type { NotificationAudience } from '../store/commit-call.js';
+import {
+  subscriptionMatches,
+  type Subscription,
+  type SubscriptionStore,
+} from './subscription-store.js';
 
 export interface SubscriptionIndexOptions {
   /**
@@ -29,7 +34,7 @@ export const SUBSCRIPTION_INDEX_MAX_AGE_MS = 1_000;
  * most `maxAgeMs` (a notice lost with a broken connection is caught then). Until it watches, or
  * while its connection is down, every lookup checks the version first.
  */
-export class SubscriptionIndex {
+export class SubscriptionIndex implements NotificationAudience {
   private version: number | null = null;
   private subscriptions: Subscription[] = [];
   private byId = new Map<string, Subscription>();
@@ -59,6 +64,24 @@ export class SubscriptionIndex {
     }
     await this.check();
     return this.subscriptions;
+  }
+
+  /**
+   * The version of the subscriptions held when none of them wants a notification of `type` about
+   * `connectorId`; null when one does, or before the first load. It answers from what it holds,
+   * at once: a commit leaves such a notification out of its outbox only if the subscriptions'
+   * version is still this one in the commit's own step (src/store/lua/commit-event.lua), so an
+   * index that is behind costs a notification hop, never a notification. An index with notices
+   * not yet checked, or not checked for `maxAgeMs`, checks the version in the background.
+   */
+  unmatchedAt(type: string, connectorId: string): number | null {
+    if (this.notices !== this.noticesChecked || this.now() - this.checkedAt > this.maxAgeMs) {
+      this.check().catch(() => undefined);
+    }
+    if (this.version === null) return null;
+    return this.subscriptions.some((s) => subscriptionMatches(s, type, connectorId))
+      ? null
+      : this.version;
   }
 
   /**

@@ -7,7 +7,7 @@ import {
   LifecycleError,
   NotFoundError,
 } from '../errors.js';
-import { toCatalogEntry } from '../catalog/catalog-entry.js';
+import { commitEventCall, type CommitInput, type NotificationAudience } from './commit-call.js';
 import { Keys } from './keys.js';
 import type {
   AcceptanceRunRecord,
@@ -23,24 +23,6 @@ import {
   SAVE_RUN_UNLESS_FINAL,
 } from './redis-scripts.js';
 import { migrateRecord, type MigrationOptions } from './snapshot-migrations.js';
-
-export interface CommitInput {
-  /** 0 to create the connector (fails if it exists) */
-  expectedVersion: number;
-  /** the state before (null on create), for the index moves */
-  previous: ConnectorRecord | null;
-  next: ConnectorRecord;
-  history: Omit<HistoryEntry, 'version'>;
-  outbox: Omit<OutboxEntry, 'version'>[];
-  runs: AcceptanceRunRecord[];
-  /** commit only if this key still holds this value (a missing key reads '0') */
-  guard?: CommitGuard;
-}
-
-export interface CommitGuard {
-  key: string;
-  value: string;
-}
 
 export interface ListFilter {
   supportLevel?: string;
@@ -67,13 +49,15 @@ export class ConnectorStore {
     private readonly redis: Redis,
     prefix: string,
     private readonly migration?: MigrationOptions,
+    /** lets commits leave out the notifications no subscription wants (see commitEventCall) */
+    private readonly audience?: NotificationAudience,
   ) {
     this.keys = new Keys(prefix);
   }
 
   /** Commits an event with compare-and-set on version; returns the new version. */
   async commit(input: CommitInput): Promise<number> {
-    const { keys, args } = this.commitCall(input);
+    const { keys, args } = commitEventCall(this.keys, input, this.audience);
     const reply = (await COMMIT_EVENT.run(this.redis, keys, args)) as CommitReply;
     return this.commitResult(input, reply);
   }
@@ -84,7 +68,7 @@ export class ConnectorStore {
    */
   async commitMany(inputs: CommitInput[]): Promise<(number | LifecycleError)[]> {
     if (inputs.length === 0) return [];
-    const calls = inputs.map((input) => this.commitCall(input));
+    const calls = inputs.map((input) => commitEventCall(this.keys, input, this.audience));
     const replies = await COMMIT_EVENT.runMany(this.redis, calls);
     return replies.map((reply, i) => {
       if (reply instanceof Error) throw reply;
@@ -95,54 +79,6 @@ export class ConnectorStore {
         throw err;
       }
     });
-  }
-
-  private commitCall(input: CommitInput): { keys: string[]; args: (string | number)[] } {
-    const k = this.keys;
-    const id = input.next.context.id;
-    const next = splitState(input.next.state);
-    const prev = input.previous ? splitState(input.previous.state) : next;
-    const version = input.expectedVersion + 1;
-    const history: HistoryEntry = { ...input.history, version };
-    // The catalog effect is the commit's own write (the script's catalog entry); the other effects
-    // go to the outbox.
-    const catalog = input.outbox.some((entry) => entry.effect.kind === 'catalog');
-    const catalogEntry = catalog ? toCatalogEntry({ ...input.next, version }) : null;
-    const args: (string | number)[] = [
-      input.expectedVersion,
-      id,
-      JSON.stringify(input.next),
-      JSON.stringify(history),
-      input.runs.length,
-      ...input.runs.flatMap((run) => [run.id, JSON.stringify(run)]),
-      catalog ? input.history.at : '',
-      catalogEntry ? JSON.stringify(catalogEntry) : '',
-      ...input.outbox
-        .filter((entry) => entry.effect.kind !== 'catalog')
-        .map((entry) => JSON.stringify({ ...entry, version })),
-      input.guard?.value ?? '',
-    ];
-    const keys = [
-      k.connector(id),
-      k.history(id),
-      k.outbox(),
-      k.allConnectors(),
-      k.bySupportLevel(prev.supportLevel),
-      k.byStatus(prev.status),
-      k.bySupportLevel(next.supportLevel),
-      k.byStatus(next.status),
-      k.byType(input.next.context.type),
-      k.runs(id),
-      k.byState(input.previous?.state ?? input.next.state),
-      k.byState(input.next.state),
-      k.definitionIds(),
-      k.subscriptionsVersion(),
-      k.catalogEntries(),
-      k.catalogMeta(),
-      // the guard stays the last key (and its value the last argument)
-      input.guard?.key ?? k.usageStamp(id),
-    ];
-    return { keys, args };
   }
 
   private commitResult(input: CommitInput, reply: CommitReply): number {

@@ -19,13 +19,17 @@ import { LuaCommand } from './lua-command.js';
  *       15 catalog entries hash, 16 catalog meta hash, LAST (17): the guard key
  * ARGV: 1 expected version (0 = create), 2 connector id, 3 snapshot JSON, 4 history entry JSON,
  *       5 number of runs R, then R pairs (runId, run JSON), then the catalog's time ('' = no
- *       catalog effect) and the connector's catalog entry JSON ('' = not listed), then outbox
- *       entry JSONs, LAST: the guard value ('' = no guard)
+ *       catalog effect) and the connector's catalog entry JSON ('' = not listed), then the
+ *       subscriptions' version as of which the unwanted entries were unwanted ('' = none) and
+ *       one character per outbox entry ('1' = unwanted), then the outbox entry JSONs,
+ *       LAST: the guard value ('' = no guard)
  * The guard is always the last key and the last argument, whatever comes before them: the commit
  * happens only if the guard key still holds the guard value (a missing key reads '0'). The archival
  * sweep uses it with the connector's usage stamp (SPEC §10).
  * Each outbox entry is a stream entry `effect <JSON> subscriptions <version>`: the subscriptions'
  * version at the commit, with which the relay knows whether its subscription index is current.
+ * An unwanted entry (a notification no subscription wanted) is left out when the subscriptions'
+ * version is still the one it was unwanted as of: no relay would have delivered it to anyone.
  * Returns {1, newVersion} or {0, reason, currentVersion}; reason 'guard' when the guard moved;
  * reason 'definition' carries the id of the connector that holds the definitionId instead of a
  * version.

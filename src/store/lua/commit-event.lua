@@ -49,10 +49,18 @@ if catalogAt ~= '' and upsertCatalogEntry(KEYS[15], KEYS[16], id, version, catal
   catalogChanged(KEYS[16], catalogAt)
 end
 -- Each entry carries the subscriptions' version at this commit: the relay's subscription index
--- is current for it when it has seen that version.
+-- is current for it when it has seen that version. A notification no subscription wanted as of
+-- `unwantedAt` is left out while that is still the version.
 local subscriptions = redis.call('GET', KEYS[14]) or '0'
+local unwantedAt, unwanted = ARGV[i], ARGV[i + 1]
+i = i + 2
+local leaveOut = unwantedAt ~= '' and unwantedAt == subscriptions
+local entry = 1
 while i < #ARGV do
-  redis.call('XADD', KEYS[3], '*', 'effect', ARGV[i], 'subscriptions', subscriptions)
+  if not (leaveOut and string.byte(unwanted, entry) == 49) then
+    redis.call('XADD', KEYS[3], '*', 'effect', ARGV[i], 'subscriptions', subscriptions)
+  end
   i = i + 1
+  entry = entry + 1
 end
 return {1, version}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { idempotency } from '../../../src/http/idempotency.js';
 import { problemHandler } from '../../../src/http/problem.js';
 import { Keys } from '../../../src/store/keys.js';
-import type { CommitInput } from '../../../src/store/connector-store.js';
+import type { CommitInput } from '../../../src/store/commit-call.js';
 import {
   deletePrefix,
   redisUrl,
