@@ -232,6 +232,30 @@ describe('X-Request-Id and security headers', () => {
       expect(res.headers.get('x-content-type-options'), label).toBe('nosniff');
       expect(res.headers.get('x-frame-options'), label).toMatch(/^(DENY|SAMEORIGIN)$/);
       expect(res.headers.get('x-powered-by'), label).toBeNull();
+      expect(res.headers.get('cross-origin-resource-policy'), label).toBe('same-origin');
+    }
+  });
+
+  test("documents get helmet's headers for documents; JSON answers of /v1 only those that apply to them", async () => {
+    const [catalog, , created] = await assortedResponses();
+    const page = await fetchRequest(svc.api.base, 'GET', '/docs', {});
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('x-dns-prefetch-control')).toBe('off');
+    for (const res of [catalog!, created!]) {
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      for (const header of [
+        'referrer-policy',
+        'cross-origin-opener-policy',
+        'origin-agent-cluster',
+        'x-dns-prefetch-control',
+        'x-download-options',
+        'x-permitted-cross-domain-policies',
+        'x-xss-protection',
+      ]) {
+        expect(res.headers.get(header), header).toBeNull();
+      }
     }
   });
 });
