@@ -1,18 +1,13 @@
 -- catalog-entry-upsert: the one rule for writing a connector's public catalog entry, included by
 -- the scripts that write one (UPSERT_CATALOG_ENTRIES and COMMIT_EVENT, src/store/redis-scripts.ts).
 -- The entry is written only if it is newer than the stored one (`v:<id>` in the meta hash holds the
--- connector version it came from); '' removes it. Returns true when the entry changed.
+-- connector version it came from); '' removes it. Returns true when the catalog changed.
 local function upsertCatalogEntry(entriesKey, metaKey, id, version, entry)
   local stored = redis.call('HGET', metaKey, 'v:' .. id)
   if stored and tonumber(stored) >= tonumber(version) then return false end
   redis.call('HSET', metaKey, 'v:' .. id, version)
-  local existing = redis.call('HGET', entriesKey, id)
-  if entry == '' then
-    if not existing then return false end
-    redis.call('HDEL', entriesKey, id)
-    return true
-  end
-  if existing == entry then return false end
+  if entry == '' then return redis.call('HDEL', entriesKey, id) == 1 end
+  -- A newer version is always a change: the entry names its version.
   redis.call('HSET', entriesKey, id, entry)
   return true
 end

@@ -28,14 +28,19 @@ local version = expected + 1
 local id = ARGV[2]
 redis.call('HSET', KEYS[1], 'version', version, 'doc', ARGV[3])
 redis.call('RPUSH', KEYS[2], ARGV[4])
-redis.call('ZADD', KEYS[4], 0, id)
+-- The indexes move with the state: a create enters every one (the type never changes), a change
+-- leaves and enters those of what moved, and an event that moves nothing touches none.
+local created = expected == 0
+if created then
+  redis.call('ZADD', KEYS[4], 0, id)
+  redis.call('ZADD', KEYS[9], 0, id)
+end
 if KEYS[5] ~= KEYS[7] then redis.call('ZREM', KEYS[5], id) end
+if created or KEYS[5] ~= KEYS[7] then redis.call('ZADD', KEYS[7], 0, id) end
 if KEYS[6] ~= KEYS[8] then redis.call('ZREM', KEYS[6], id) end
-redis.call('ZADD', KEYS[7], 0, id)
-redis.call('ZADD', KEYS[8], 0, id)
-redis.call('ZADD', KEYS[9], 0, id)
+if created or KEYS[6] ~= KEYS[8] then redis.call('ZADD', KEYS[8], 0, id) end
 if KEYS[11] ~= KEYS[12] then redis.call('ZREM', KEYS[11], id) end
-redis.call('ZADD', KEYS[12], 0, id)
+if created or KEYS[11] ~= KEYS[12] then redis.call('ZADD', KEYS[12], 0, id) end
 local runs = tonumber(ARGV[5])
 local i = 6
 for _ = 1, runs do
