@@ -97,19 +97,23 @@ export class CatalogService {
    * The catalog document, cached per catalog version: one small read (the version) when nothing
    * changed, none when the caller read it already (`knownVersion`: the API's admission check reads
    * it in its round trip). A newer version is loaded once the cached document is `reloadAfterMs`
-   * old. Concurrent readers share one version read and one load of a new version.
+   * old, or at once when the caller has seen a newer one (`seen`: the version a conditional
+   * request's ETag names, up to `knownVersion`): a client never gets a catalog older than one it
+   * holds. Concurrent readers share one version read and one load of a new version.
    */
-  async document(knownVersion?: number): Promise<CatalogDocument> {
+  async document(knownVersion?: number, seen = 0): Promise<CatalogDocument> {
     let version = knownVersion;
     if (version === undefined) {
       this.versionRead ??= this.version().finally(() => (this.versionRead = null));
       version = await this.versionRead;
     }
+    const atLeast = Math.min(seen, version);
     for (;;) {
       const cached = this.cached;
       if (
         cached &&
-        (cached.catalogVersion >= version || this.now() - this.loadedAt < this.reloadAfterMs)
+        (cached.catalogVersion >= version ||
+          (cached.catalogVersion >= atLeast && this.now() - this.loadedAt < this.reloadAfterMs))
       ) {
         return cached;
       }

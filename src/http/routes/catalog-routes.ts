@@ -12,6 +12,15 @@ import { RegistryDocument } from '../contract/registry-document.js';
 import { notModified, notModifiedResponse } from '../not-modified.js';
 
 /** Sets the catalog's caching headers; see notModified. */
+/** The newest catalog version that `If-None-Match` names (ETags `"<kind>-<version>"`), or 0. */
+function seenVersion(req: Request, kind: 'catalog' | 'registry'): number {
+  let seen = 0;
+  for (const [, named, version] of (req.get('if-none-match') ?? '').matchAll(/"(\w+)-(\d+)"/g)) {
+    if (named === kind) seen = Math.max(seen, Number(version));
+  }
+  return seen;
+}
+
 function catalogNotModified(req: Request, res: Response, etag: string): boolean {
   res.set('Cache-Control', 'public, max-age=0, must-revalidate');
   return notModified(req, res, etag);
@@ -44,7 +53,7 @@ export function catalogRoutes(s: AppServices): ApiRouter {
       },
     },
     async (req, res) => {
-      const doc = await s.catalog.document(res.locals.catalogVersion);
+      const doc = await s.catalog.document(res.locals.catalogVersion, seenVersion(req, 'catalog'));
       if (catalogNotModified(req, res, `"catalog-${doc.catalogVersion}"`)) return;
       if (catalog?.version !== doc.catalogVersion) {
         // The support policy of each level rides along (SPEC §11).
@@ -77,7 +86,7 @@ export function catalogRoutes(s: AppServices): ApiRouter {
       },
     },
     async (req, res) => {
-      const doc = await s.catalog.document(res.locals.catalogVersion);
+      const doc = await s.catalog.document(res.locals.catalogVersion, seenVersion(req, 'registry'));
       if (catalogNotModified(req, res, `"registry-${doc.catalogVersion}"`)) return;
       if (registry?.version !== doc.catalogVersion) {
         const body = toRegistry(doc.connectors.map(exportSourceOfEntry), s.config.airbyte);
