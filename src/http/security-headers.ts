@@ -18,18 +18,15 @@ import helmet from 'helmet';
  * proxy in front of the service, which decides it for its domain.
  */
 export function securityHeaders() {
-  const pages = helmet({
+  const every = {
     contentSecurityPolicy: false,
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  } as const;
+  const pages = helmet({ ...every, referrerPolicy: { policy: 'no-referrer' } });
   const api = helmet({
-    contentSecurityPolicy: false,
-    strictTransportSecurity: false,
-    xFrameOptions: { action: 'deny' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
+    ...every,
     crossOriginOpenerPolicy: false,
     originAgentCluster: false,
     referrerPolicy: false,

@@ -25,6 +25,13 @@ describe('outbox relay', () => {
     return svc;
   }
 
+  /** Removes the connector's catalog entry, as an earlier release left it to the relay to write. */
+  async function leaveCatalogEntryToRelay(svc: TestService, id: string) {
+    const { redis, keys } = svc.services;
+    await redis.del(keys.catalogEntries());
+    await redis.hdel(keys.catalogMeta(), `v:${id}`);
+  }
+
   it('runs the effects of a change committed while no relay or worker ran, exactly once', async () => {
     // API only: commits land in the outbox; nothing relays them (as if the process died right after).
     const api = await start({ roles: ['api'] });
@@ -89,8 +96,7 @@ describe('outbox relay', () => {
     const outbox = keys.outbox();
     // Its commit wrote a notification to the outbox. A catalog effect too, as an earlier release
     // did, which left the catalog entry to the relay.
-    await redis.del(keys.catalogEntries());
-    await redis.hdel(keys.catalogMeta(), `v:${body.id}`);
+    await leaveCatalogEntryToRelay(api, body.id);
     await redis.xadd(
       outbox,
       '*',
@@ -189,8 +195,7 @@ describe('outbox relay', () => {
     const { redis, keys, catalog } = svc.services;
     // An earlier release left the catalog entry to the relay, which marked the connector dirty; a
     // flush job took it, then its process died.
-    await redis.del(keys.catalogEntries());
-    await redis.hdel(keys.catalogMeta(), `v:${body.id}`);
+    await leaveCatalogEntryToRelay(svc, body.id);
     await redis.sadd(keys.catalogDirty(), body.id);
     await redis.eval(
       "return redis.call('SMOVE', KEYS[1], KEYS[2], ARGV[1])",
