@@ -8,11 +8,18 @@ import {
 import { archiveSourceUrl, type LifecyclePolicy } from './lifecycle-policy.js';
 import { normalizeDeadline } from './time.js';
 
-/** The Airbyte fields a release carries (SPEC §11): only those it names change. */
+const AIRBYTE_FIELDS: ReadonlySet<string> = new Set(AIRBYTE_FIELD_NAMES);
+
+/**
+ * The Airbyte fields a release carries (SPEC §11): only those it names change. The event's own
+ * keys (a few) are looked up among the field names, not every field name in the event: most are
+ * absent, and a lookup of an absent property is V8's slow path.
+ */
 export function releasedAirbyteFields(event: PublishReleaseEvent): Partial<AirbyteFields> {
   const out: Record<string, unknown> = {};
-  for (const name of AIRBYTE_FIELD_NAMES) {
-    if (event[name] !== undefined) out[name] = event[name];
+  const fields = event as unknown as Record<string, unknown>;
+  for (const name of Object.keys(fields)) {
+    if (AIRBYTE_FIELDS.has(name) && fields[name] !== undefined) out[name] = fields[name];
   }
   return out;
 }

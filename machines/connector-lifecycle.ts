@@ -25,9 +25,20 @@ export type Decision =
 
 type Snapshot = SnapshotFrom<ConnectorMachine>;
 
-export function splitState(state: StateName): { supportLevel: SupportLevel; status: Status } {
+/** splitState's answers by state name (a few dozen at most: the machine's states). */
+const SPLIT_STATES = new Map<string, Readonly<{ supportLevel: SupportLevel; status: Status }>>();
+const SPLIT_STATES_MAX = 64;
+
+/** A state name's two parts; the same frozen object for the same name (it runs several times per event). */
+export function splitState(
+  state: StateName,
+): Readonly<{ supportLevel: SupportLevel; status: Status }> {
+  const known = SPLIT_STATES.get(state);
+  if (known) return known;
   const [supportLevel, status] = state.split('.') as [SupportLevel, Status];
-  return { supportLevel, status };
+  const parts = Object.freeze({ supportLevel, status });
+  if (SPLIT_STATES.size < SPLIT_STATES_MAX) SPLIT_STATES.set(state, parts);
+  return parts;
 }
 
 /** The lifecycle, bound to one policy: the only place that decides what may happen. */

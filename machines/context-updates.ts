@@ -10,6 +10,7 @@ import { reminderKey } from './lifecycle-rules.js';
 import { image } from './machine-effects.js';
 import { addDays } from './time.js';
 import { archiveInfo, releasedAirbyteFields, storedBreakingChange } from './airbyte-updates.js';
+import { withFields } from './with-fields.js';
 
 /**
  * How events change a connector's context, pure: each returns the fields to update (the machine
@@ -66,15 +67,14 @@ export function recordRelease(context: ConnectorContext, event: ConnectorEvent):
   const tag = toSemver(event.dockerImageTag) ?? event.dockerImageTag;
   const breakingChanges = { ...context.breakingChanges };
   if (event.breakingChange) breakingChanges[tag] = storedBreakingChange(event.breakingChange);
-  return {
-    ...releasedAirbyteFields(event),
+  return withFields(releasedAirbyteFields(event), {
     dockerImageTag: tag,
     cdkVersion: event.cdkVersion
       ? (toSemver(event.cdkVersion) ?? event.cdkVersion)
       : context.cdkVersion,
     breakingChanges,
     lastReleaseAt: event.at,
-  };
+  });
 }
 
 export function recordUnarchiveRequest(context: ConnectorContext, event: ConnectorEvent): Update {

@@ -17,6 +17,7 @@ import {
   type ConnectorType,
 } from '../../machines/connector-types.js';
 import { registration } from '../../machines/registration.js';
+import { withFields } from '../../machines/with-fields.js';
 import { hasRole, type Principal } from '../auth/roles.js';
 import type { LifecycleError } from '../errors.js';
 import {
@@ -244,7 +245,7 @@ export class LifecycleService {
     this.onTransition(event.type, current.state, prepared.commit.next.state);
     return {
       kind: 'accepted',
-      connector: { ...prepared.commit.next, version },
+      connector: withFields(prepared.commit.next, { version }),
       gateStarted: prepared.gateStarted,
     };
   }
@@ -273,7 +274,7 @@ export class LifecycleService {
       if (typeof result !== 'number') return result;
       const { commit } = prepared[i]!;
       this.onTransition(commit.history.type, commit.previous?.state ?? 'none', commit.next.state);
-      return { ...commit.next, version: result };
+      return withFields(commit.next, { version: result });
     });
   }
 
@@ -332,28 +333,26 @@ export class LifecycleService {
         : [],
     );
     const { eventId, actor, at, ...payload } = event;
-    return {
-      kind: 'accepted',
-      gateStarted: runs.length > 0,
-      commit: {
-        expectedVersion: current.version,
-        previous: current,
-        next,
-        history: {
-          eventId,
-          type: event.type,
-          actor,
-          at,
-          from: current.state,
-          to: next.state,
-          payload: { ...payload },
-          ...(requestId ? { requestId } : {}),
-        },
-        outbox: outboxEntries(next, eventId, at, decision.effects, requestId),
-        runs,
-        ...(guard ? { guard } : {}),
-      },
+    const history: CommitInput['history'] = {
+      eventId,
+      type: event.type,
+      actor,
+      at,
+      from: current.state,
+      to: next.state,
+      payload,
     };
+    if (requestId) history.requestId = requestId;
+    const commit: CommitInput = {
+      expectedVersion: current.version,
+      previous: current,
+      next,
+      history,
+      outbox: outboxEntries(next, eventId, at, decision.effects, requestId),
+      runs,
+    };
+    if (guard) commit.guard = guard;
+    return { kind: 'accepted', gateStarted: runs.length > 0, commit };
   }
 
   /** 403 unless the principal may send this event type to this connector (SPEC §4). */
@@ -379,6 +378,7 @@ export class LifecycleService {
     actor: string,
     eventId: string = randomUUID(),
   ): T & EventMeta {
-    return { ...input, eventId, actor, at: this.clock().toISOString() };
+    // T has none of the meta fields: adding them replaces nothing
+    return withFields(input, { eventId, actor, at: this.clock().toISOString() }) as T & EventMeta;
   }
 }

@@ -1,5 +1,7 @@
+import { splitState } from '../../machines/connector-lifecycle.js';
 import type { Effect } from '../../machines/effects.js';
-import type { ConnectorRecord } from '../store/records.js';
+import { withFields } from '../../machines/with-fields.js';
+import type { ConnectorRecord, OutboxEntry } from '../store/records.js';
 
 /** Outbox entries with stable ids; notifications carry where the connector now stands. */
 export function outboxEntries(
@@ -8,29 +10,33 @@ export function outboxEntries(
   occurredAt: string,
   effects: Effect[],
   requestId: string | undefined,
-) {
-  const [supportLevel, status] = next.state.split('.');
-  return effects.map((effect, index) => ({
-    id: `${eventId}-${index}`,
-    connectorId: next.context.id,
-    eventId,
-    occurredAt,
-    effect:
-      effect.kind === 'notify'
-        ? {
-            ...effect,
-            data: {
-              name: next.context.name,
-              connectorType: next.context.type,
-              supportLevel,
-              status,
-              state: next.state,
-              dockerImageTag: next.context.dockerImageTag,
-              maintainers: next.context.maintainers,
-              ...effect.data,
-            },
-          }
-        : effect,
-    ...(requestId ? { requestId } : {}),
-  }));
+): Omit<OutboxEntry, 'version'>[] {
+  const { supportLevel, status } = splitState(next.state);
+  return effects.map((effect, index) => {
+    const entry: Omit<OutboxEntry, 'version'> = {
+      id: `${eventId}-${index}`,
+      connectorId: next.context.id,
+      eventId,
+      occurredAt,
+      effect:
+        effect.kind === 'notify'
+          ? withFields(effect, {
+              data: Object.assign(
+                {
+                  name: next.context.name,
+                  connectorType: next.context.type,
+                  supportLevel,
+                  status,
+                  state: next.state,
+                  dockerImageTag: next.context.dockerImageTag,
+                  maintainers: next.context.maintainers,
+                },
+                effect.data,
+              ),
+            })
+          : effect,
+    };
+    if (requestId) entry.requestId = requestId;
+    return entry;
+  });
 }

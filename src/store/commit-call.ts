@@ -1,4 +1,5 @@
 import { splitState } from '../../machines/connector-lifecycle.js';
+import { withFields } from '../../machines/with-fields.js';
 import { toCatalogEntry } from '../catalog/catalog-entry.js';
 import type { Keys } from './keys.js';
 import type { AcceptanceRunRecord, ConnectorRecord, HistoryEntry, OutboxEntry } from './records.js';
@@ -45,9 +46,9 @@ export function commitEventCall(
   const next = splitState(input.next.state);
   const prev = input.previous ? splitState(input.previous.state) : next;
   const version = input.expectedVersion + 1;
-  const history: HistoryEntry = { ...input.history, version };
+  const history: HistoryEntry = withFields(input.history, { version });
   const catalog = input.outbox.some((entry) => entry.effect.kind === 'catalog');
-  const catalogEntry = catalog ? toCatalogEntry({ ...input.next, version }) : null;
+  const catalogEntry = catalog ? toCatalogEntry(withFields(input.next, { version })) : null;
   const outbox = input.outbox.filter((entry) => entry.effect.kind !== 'catalog');
   let unwantedAt: number | null = null;
   const unwanted = outbox.map(({ effect }) => {
@@ -68,7 +69,7 @@ export function commitEventCall(
     catalogEntry ? JSON.stringify(catalogEntry) : '',
     unwantedAt ?? '',
     unwanted.join(''),
-    ...outbox.map((entry) => JSON.stringify({ ...entry, version })),
+    ...outbox.map((entry) => JSON.stringify(withFields(entry, { version }))),
     input.guard?.value ?? '',
   ];
   const keys = [

@@ -23,6 +23,7 @@ import {
   SAVE_RUN_UNLESS_FINAL,
 } from './redis-scripts.js';
 import { migrateRecord, type MigrationOptions } from './snapshot-migrations.js';
+import { withFields } from '../../machines/with-fields.js';
 
 export interface ListFilter {
   supportLevel?: string;
@@ -313,6 +314,6 @@ export class ConnectorStore {
 
   private decode(version: string, doc: string): StoredConnector {
     const record = migrateRecord(JSON.parse(doc) as ConnectorRecord, this.migration);
-    return { ...record, version: Number(version) };
+    return withFields(record, { version: Number(version) });
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '../../../machines/connector-events.js';
 import { STATE_NAMES, SUPPORT_LEVELS, STATUSES } from '../../../machines/connector-types.js';
 import { splitState } from '../../../machines/connector-lifecycle.js';
+import { withFields } from '../../../machines/with-fields.js';
 
 describe('time', () => {
   it('DAY_MS is one day', () => {
@@ -174,5 +175,23 @@ describe('event and state tables', () => {
       expect(STATUSES).toContain(status);
       expect(`${supportLevel}.${status}`).toBe(name);
     }
+  });
+
+  it('splitState answers a state again with the same frozen parts', () => {
+    const first = splitState('certified.deprecated');
+    expect(splitState('certified.deprecated')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first).toEqual({ supportLevel: 'certified', status: 'deprecated' });
+  });
+});
+
+describe('withFields', () => {
+  it('is a new object: the base keys in their order, then the new ones; the base is untouched', () => {
+    const base = { a: 1, b: 2 };
+    const extended = withFields(base, { b: 3, c: 4 });
+    expect(extended).not.toBe(base);
+    expect(base).toEqual({ a: 1, b: 2 });
+    expect(JSON.stringify(extended)).toBe('{"a":1,"b":3,"c":4}');
+    expect(JSON.stringify(extended)).toBe(JSON.stringify({ ...base, b: 3, c: 4 }));
   });
 });
