@@ -146,7 +146,7 @@ export class LifecycleService {
       runs: [],
     });
     this.onTransition('REGISTER', 'none', record.state);
-    return { ...record, version };
+    return withFields(record, { version });
   }
 
   /**

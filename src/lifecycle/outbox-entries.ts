@@ -21,7 +21,7 @@ export function outboxEntries(
       effect:
         effect.kind === 'notify'
           ? withFields(effect, {
-              data: Object.assign(
+              data: withFields(
                 {
                   name: next.context.name,
                   connectorType: next.context.type,
