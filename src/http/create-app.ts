@@ -9,6 +9,7 @@ import { DASHBOARD_PATH, dashboard } from './dashboard.js';
 import { idempotency } from './idempotency.js';
 import { ApiReference } from './openapi.js';
 import { QUEUE_DASHBOARD_PATH, queueDashboard } from './queue-dashboard.js';
+import { requestContext } from './request-context.js';
 import { requestLogging } from './request-logging.js';
 import { securityHeaders } from './security-headers.js';
 import { problemHandler, sendProblem } from './problem.js';
@@ -38,7 +39,9 @@ export function createApp(s: AppServices): express.Express {
   const now = () => s.clock().getTime();
   const authFailures = new AuthFailureLimit(s.redis, s.keys, s.config.authFailuresPerMinute, now);
 
-  app.use(requestLogging(s.logger, s.metrics));
+  app.use(requestContext(s.metrics));
+  const logging = requestLogging(s.logger);
+  if (logging) app.use(logging);
   app.use(securityHeaders());
   app.use(refuseLockedOutClients(authFailures));
   // SPEC §10: /metrics needs LIFECYCLE_METRICS_TOKEN when it is set.
