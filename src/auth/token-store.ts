@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash as oneShotHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { NotFoundError } from '../errors.js';
 import type { Keys } from '../store/keys.js';
@@ -13,8 +13,9 @@ export interface TokenRecord {
   createdBy: string;
 }
 
+/** The hex SHA-256 of a token's UTF-8 bytes (one-shot `crypto.hash`: no Hash object per request). */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return oneShotHash('sha256', token, 'hex');
 }
 
 /** The token id of LIFECYCLE_ADMIN_TOKEN's principal (it is not stored, nor cached). */
