@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   };
 
   if (MEASUREMENTS.some((m) => m !== 'sweep' && want(m))) buildService();
-  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node ${SERVICE_NODE_FLAGS.join(' ')} dist/src/main.js in its own process, load from the bench process, one redis-server per measurement (AOF, appendfsync ${BENCH_APPENDFSYNC})`;
+  const machine = `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${f0(totalmem() / 2 ** 30)} GiB, node ${process.version}; service: node ${SERVICE_NODE_FLAGS.join(' ')} dist/src/main.js in its own process (LOG_LEVEL=warn: no request lines), load from the bench process, one redis-server per measurement (AOF, appendfsync ${BENCH_APPENDFSYNC})`;
   console.log(machine);
 
   if (want('api')) {

@@ -70,6 +70,7 @@ function serviceEnv(redisUrl: string, port: number, env: Record<string, string>)
     REDIS_URL: redisUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
+    // warn: no request lines (the machine line of bench/run.ts says so)
     LOG_LEVEL: 'warn',
     LIFECYCLE_ADMIN_TOKEN: BENCH_TOKEN,
     // The bench measures throughput, not the abuse limit.
