@@ -107,7 +107,7 @@ function guard(access: Access): RequestHandler[] {
 export class ApiRouter {
   readonly routes: ApiRoute[] = [];
   /** what mounting adds to a router, in the order declared: the routes and any plain middleware */
-  private readonly steps: ((router: Router) => void)[] = [];
+  private readonly steps: ((router: Router, prefix: string) => void)[] = [];
 
   get<const S extends OperationSpec>(path: string, spec: S, handler: Handler<S>): this {
     return this.add('get', path, spec, handler);
@@ -127,9 +127,12 @@ export class ApiRouter {
     return this;
   }
 
-  /** Adds the routes and middleware to `router`, in the order they were declared. */
-  addTo(router: Router): void {
-    for (const step of this.steps) step(router);
+  /**
+   * Adds the routes and middleware to `router`, in the order they were declared; `prefix` is where
+   * `router` is mounted (each route names its whole pattern in `res.locals.route`).
+   */
+  addTo(router: Router, prefix = ''): void {
+    for (const step of this.steps) step(router, prefix);
   }
 
   private add<S extends OperationSpec>(
@@ -140,7 +143,15 @@ export class ApiRouter {
   ): this {
     this.routes.push({ method, path, spec });
     const handlers = [...guard(spec.access), handler as RequestHandler];
-    this.steps.push((router) => router[method](path, ...handlers));
+    this.steps.push((router, prefix) => {
+      const pattern = `${prefix}${path}`;
+      // Set first: an error answer leaves the mounted router, which resets req.baseUrl.
+      const nameRoute: RequestHandler = (_req, res, next) => {
+        res.locals.route = pattern;
+        next();
+      };
+      router[method](path, nameRoute, ...handlers);
+    });
     return this;
   }
 }

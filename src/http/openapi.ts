@@ -168,7 +168,7 @@ export class ApiReference {
           expressPath: `${prefix}${route.path}`,
         });
       }
-      api.addTo(router);
+      api.addTo(router, prefix);
     }
     this.cached = undefined;
   }

@@ -4,8 +4,19 @@ import type { Metrics } from '../observability/metrics.js';
 
 const VALID_REQUEST_ID = /^[\w.-]{1,128}$/;
 
-/** The matched route's pattern (`/v1/connectors/:id`), never the raw path; 'unmatched' if none. */
-export function routeLabel(req: Request): string {
+declare module 'express-serve-static-core' {
+  interface Locals {
+    /** the whole pattern of the API route that matched (`/v1/connectors/:id`, ./api-router.ts) */
+    route?: string;
+  }
+}
+
+/**
+ * The matched route's pattern (`/v1/connectors/:id`), never the raw path; 'unmatched' if none. An
+ * API route names its pattern itself; another route's is read from Express.
+ */
+export function routeLabel(req: Request, res: Response): string {
+  if (res.locals.route !== undefined) return res.locals.route;
   return req.route ? `${req.baseUrl}${String((req.route as { path: string }).path)}` : 'unmatched';
 }
 
@@ -28,7 +39,7 @@ export function requestContext(metrics: Metrics) {
     const started = performance.now();
     res.once('close', () => {
       metrics.httpDuration.observe(
-        { route: routeLabel(req), method: req.method, status: String(res.statusCode) },
+        { route: routeLabel(req, res), method: req.method, status: String(res.statusCode) },
         (performance.now() - started) / 1000,
       );
     });

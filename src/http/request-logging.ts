@@ -23,7 +23,7 @@ export function requestLogging(logger: Logger): RequestHandler | null {
     const response = res as Response;
     return {
       method: request.method,
-      route: routeLabel(request),
+      route: routeLabel(request, response),
       url: request.originalUrl.slice(0, 300),
       status: response.statusCode,
       durationMs,

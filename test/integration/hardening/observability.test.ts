@@ -67,6 +67,8 @@ describe('GET /metrics', () => {
       dockerImageTag: '1.0.1',
     });
     expect(released.status, released.text).toBe(200);
+    // an error answer of a /v1 route: still labelled with the route's whole pattern
+    expectProblem(await svc.api.get(`/v1/connectors/source-missing-${reg.id}`), 404);
     const unknownPath = `/no-such-${randomBytes(4).toString('hex')}`;
     expectProblem(await svc.as(null).get(unknownPath), 404);
     // a job for the workers of this process (the catalog is the commits' own write: no job)
@@ -104,6 +106,7 @@ describe('GET /metrics', () => {
     expect(count('/v1/connectors', 'POST', '201')).toBeGreaterThanOrEqual(1);
     expect(count('/v1/connectors/:id', 'GET', '200')).toBeGreaterThanOrEqual(1);
     expect(count('/v1/connectors/:id/events', 'POST', '200')).toBeGreaterThanOrEqual(1);
+    expect(count('/v1/connectors/:id', 'GET', '404')).toBeGreaterThanOrEqual(1);
     expect(
       find(samples, 'http_request_duration_seconds_bucket', {
         route: '/v1/connectors/:id',
@@ -115,6 +118,7 @@ describe('GET /metrics', () => {
     const routes = new Set(
       samples.filter((s) => s.name.startsWith('http_request_duration')).map((s) => s.labels.route),
     );
+    expect([...routes].filter((route) => route.startsWith('/connectors'))).toEqual([]);
     for (const route of routes) {
       expect(route).not.toContain(reg.id);
       expect(route).not.toContain(unknownPath.slice(1));
